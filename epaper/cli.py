@@ -1,0 +1,142 @@
+"""The ``epaper`` command line (the only module that imports typer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from epaper import __version__
+from epaper.errors import EpaperError, InputErrors
+
+app = typer.Typer(
+    name="epaper",
+    help="Set newsroom articles in newspaper columns and render print-ready PDFs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(exc: EpaperError) -> None:
+    problems = exc.problems if isinstance(exc, InputErrors) else None
+    if problems:
+        typer.echo(f"epaper: {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
+                   err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+    else:
+        typer.echo(f"epaper: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _versions() -> str:
+    import weasyprint  # noqa: TID251 - version report only
+
+    from epaper.render.fonts import load_fonts
+
+    lines = [f"epaper {__version__}", f"WeasyPrint {weasyprint.__version__}",
+             f"Python {sys.version.split()[0]}"]
+    try:
+        for name, version in load_fonts().versions().items():
+            lines.append(f"font {name}: {version}")
+    except EpaperError as exc:
+        lines.append(f"fonts: {exc}")
+    return "\n".join(lines)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(_versions())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback,
+                                          is_eager=True,
+                                          help="Print versions of epaper, WeasyPrint, fonts."
+                                          )] = False,
+) -> None:
+    """epaper: newsroom articles to newspaper pages."""
+
+
+@app.command()
+def preview(
+    article: Annotated[Path, typer.Argument(help="The article file (.md).")],
+    columns: Annotated[int | None, typer.Option("--columns", "-c",
+                                                help="Story width in columns "
+                                                     "(default: the layout's).")] = None,
+    depth: Annotated[str | None, typer.Option(
+        "--depth", "-d", help="Set into exactly this depth: a length (180mm) for the whole "
+                              "story, or body lines per column (120lines).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="PDF to write (default: "
+                                                     "<slug>.preview.pdf).")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write a PNG proof.")] = None,
+    layout: Annotated[str, typer.Option("--layout", help="Layout name or folder.")
+                      ] = "broadsheet",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the copyfit as JSON.")
+                       ] = False,
+) -> None:
+    """Set one article in columns: a print proof (PDF/PNG) and its copyfit."""
+    from epaper.preview import preview as run_preview
+
+    try:
+        out = output or Path(f"{article.stem}.preview.pdf")
+        result = run_preview(article, columns, depth, layout, out, png)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    report = result.report()
+    report["pdf"] = str(out)
+    if png:
+        report["png"] = str(png)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        cf = result.story.copyfit
+        if cf.fits:
+            state = (f"{cf.underset_lines} line{'s' if cf.underset_lines != 1 else ''} short"
+                     if cf.underset_lines else "fits to the line")
+        else:
+            state = (f"{cf.overset_lines} line{'s' if cf.overset_lines != 1 else ''} OVER "
+                     f"({cf.overset_words} words overset)")
+        typer.echo(f"{out}: {cf.columns} col × {cf.depth_mm} mm, {cf.lines} lines in "
+                   f"{cf.lines_available}: {state}; {cf.words} words, {cf.characters} chars")
+        if png:
+            typer.echo(f"{png}: proof image")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command()
+def check(
+    articles: Annotated[list[Path], typer.Argument(help="Article files to validate.")],
+) -> None:
+    """Validate article files without rendering: every problem of every file."""
+    from epaper.ingest import check_articles
+    from epaper.preview import font_problems
+    from epaper.render.fonts import load_fonts
+
+    try:
+        found = check_articles(articles)
+        fonts = load_fonts()
+        problems = [p for a in found for p in font_problems(a, fonts)]
+        if problems:
+            raise InputErrors(problems)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    for article in found:
+        for warning in article.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"{len(found)} article{'s' if len(found) != 1 else ''} OK")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point (``argv`` for in-process use)."""
+    app(args=argv, prog_name="epaper")

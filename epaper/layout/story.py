@@ -1,0 +1,152 @@
+"""A story set in a frame of whole columns: its geometry and its copyfit figures.
+
+Geometry is in points relative to the story's top-left corner: the head across all
+columns, the lead photo over the first columns, then the text columns. The same
+geometry will later place stories on pages and give e-paper hotspots.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from epaper.layout.compose import FlowBlock
+from epaper.layout.fit import EPS, Fit, FitRules, fit_columns, lines_capacity
+from epaper.layout.galley import Galley, Line
+from epaper.layout.grid import Grid
+from epaper.model import Paragraph
+from epaper.units import PT_PER
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class StoryFrame:
+    """The shape a story is set in: columns, head and lead photo depths, total depth."""
+
+    columns: int
+    column_width: float
+    gutter: float
+    head_height: float
+    lead_columns: int
+    lead_height: float
+    depth: float  # the whole story, head included
+
+    @property
+    def width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def lead_width(self) -> float:
+        return self.lead_columns * self.column_width + (self.lead_columns - 1) * self.gutter
+
+    def column_rects(self) -> list[Rect]:
+        rects = []
+        for i in range(self.columns):
+            top = self.head_height + (self.lead_height if i < self.lead_columns else 0.0)
+            rects.append(Rect(i * (self.column_width + self.gutter), top, self.column_width,
+                              max(0.0, self.depth - top)))
+        return rects
+
+    def with_depth(self, depth: float) -> StoryFrame:
+        return StoryFrame(self.columns, self.column_width, self.gutter, self.head_height,
+                          self.lead_columns, self.lead_height, depth)
+
+
+def frame_for(grid: Grid, columns: int, head_height: float, lead_columns: int,
+              lead_height: float, depth: float = 0.0) -> StoryFrame:
+    """A frame of ``columns`` grid columns."""
+    return StoryFrame(columns, grid.column_width, grid.gutter, head_height, lead_columns,
+                      lead_height, depth)
+
+
+def fit_frame(galley: Galley, frame: StoryFrame, rules: FitRules) -> Fit:
+    """Set the galley into the frame's columns."""
+    return fit_columns(galley, [r.height for r in frame.column_rects()], rules)
+
+
+def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFrame:
+    """The shallowest frame, in whole lines, that holds the whole story (balanced columns)."""
+    pitch = galley.pitch
+    total = sum(item.height for item in galley.items)
+    body = max(frame.lead_height + pitch, math.ceil(total / frame.columns / pitch - EPS) * pitch)
+    limit = total + frame.lead_height + pitch
+    while body <= limit + EPS:
+        candidate = frame.with_depth(frame.head_height + body)
+        if fit_frame(galley, candidate, rules).fits:
+            return candidate
+        body += pitch
+    return frame.with_depth(frame.head_height + limit)
+
+
+@dataclass(frozen=True)
+class Copyfit:
+    """What a desk editor reads off a proof: how the story fills its frame."""
+
+    columns: int
+    column_width_pt: float
+    gutter_pt: float
+    depth_pt: float
+    depth_mm: float
+    head_depth_pt: float
+    line_pitch_pt: float
+    lines: int  # body text lines the story needs at this width
+    lines_set: int
+    lines_available: int  # text lines the frame holds beside its placed photos and boxes
+    overset_lines: int
+    underset_lines: int
+    overset_blocks: int  # photos, pull quotes, boxes that did not fit
+    words: int
+    characters: int
+    overset_words: int
+    widows: int
+    orphans: int
+    fits: bool
+
+
+def _word_starts(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if ch != " " and (i == 0 or text[i - 1] == " ")]
+
+
+def copyfit(galley: Galley, fit: Fit, frame: StoryFrame,
+            flow: tuple[FlowBlock, ...]) -> Copyfit:
+    """The copyfit figures of a fitted story."""
+    texts = {fb.index: fb.block.text for fb in flow if isinstance(fb.block, Paragraph)}
+    starts = {index: _word_starts(text) for index, text in texts.items()}
+    overset = set(fit.overset)
+    lines = galley.text_lines
+    overset_lines = sum(1 for i in overset if isinstance(galley.items[i], Line))
+    overset_words = 0
+    for i in overset:
+        item = galley.items[i]
+        if isinstance(item, Line):
+            overset_words += sum(1 for s in starts[item.block] if item.start <= s < item.end)
+    available = lines_capacity(fit, galley)
+    lines_set = lines - overset_lines
+    return Copyfit(
+        columns=frame.columns,
+        column_width_pt=round(frame.column_width, 2),
+        gutter_pt=round(frame.gutter, 2),
+        depth_pt=round(frame.depth, 2),
+        depth_mm=round(frame.depth / PT_PER["mm"], 1),
+        head_depth_pt=round(frame.head_height, 2),
+        line_pitch_pt=round(galley.pitch, 3),
+        lines=lines,
+        lines_set=lines_set,
+        lines_available=available,
+        overset_lines=overset_lines,
+        underset_lines=max(0, available - lines_set) if not overset else 0,
+        overset_blocks=sum(1 for i in overset if not isinstance(galley.items[i], Line)),
+        words=sum(len(s) for s in starts.values()),
+        characters=sum(len(t) for t in texts.values()),
+        overset_words=overset_words,
+        widows=fit.widows,
+        orphans=fit.orphans,
+        fits=fit.fits,
+    )

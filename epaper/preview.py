@@ -1,0 +1,260 @@
+"""Single-article print preview: one story set in columns, with its copyfit.
+
+ingest → compose → measure (WeasyPrint) → galley → fit → render → verify → PDF/PNG.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from epaper.errors import InputError, InputErrors, Problem, RenderError
+from epaper.ingest import read_article
+from epaper.layout.compose import StoryParts, story_parts
+from epaper.layout.fit import Fit, FitRules
+from epaper.layout.galley import Galley, Line, build_galley, snap
+from epaper.layout.grid import Layout, load_layout
+from epaper.layout.story import (
+    Copyfit,
+    StoryFrame,
+    copyfit,
+    fit_frame,
+    frame_for,
+    natural_depth,
+)
+from epaper.model import Article, Paragraph
+from epaper.render import weasy
+from epaper.render.fonts import FontSet, coverage_problems, load_fonts
+from epaper.render.html import (
+    ColumnView,
+    Templates,
+    column_items,
+    flow_views,
+    head_view,
+    measure_html,
+    story_view,
+)
+from epaper.render.raster import pdf_to_png
+from epaper.units import PT_PER, to_pt
+
+_DEPTH_LINES = re.compile(r"^\s*(\d+)\s*lines?\s*$")
+
+
+@dataclass(frozen=True)
+class Depth:
+    """A requested depth: the whole story in points, or its columns in body lines."""
+
+    points: float | None = None
+    lines: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Depth:
+        match = _DEPTH_LINES.match(text)
+        if match:
+            return cls(lines=int(match[1]))
+        try:
+            return cls(points=to_pt(text))
+        except ValueError:
+            raise InputError(Problem(None, f"--depth {text!r} is not a depth", field="depth",
+                                     fix="write a length (180mm, 7in, 500pt) or lines "
+                                         "(120lines)")) from None
+
+
+@dataclass(frozen=True)
+class SetStory:
+    """A story measured and fitted into a frame."""
+
+    article: Article
+    parts: StoryParts
+    galley: Galley
+    frame: StoryFrame
+    fit: Fit
+    copyfit: Copyfit
+    lang: str
+
+
+@dataclass
+class PreviewResult:
+    story: SetStory
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    files_read: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, object]:
+        """The copyfit report (``epaper preview --json``)."""
+        data: dict[str, object] = {"article": str(self.story.article.path),
+                                   "slug": self.story.article.slug}
+        data.update(asdict(self.story.copyfit))
+        data["depth_pt"] = self.story.copyfit.depth_pt
+        data["warnings"] = self.warnings
+        return data
+
+
+def font_problems(article: Article, fonts: FontSet) -> list[Problem]:
+    """Characters of the article that the declared fonts cannot print."""
+    texts = [("headline", "display", article.headline),
+             ("kicker", "sans", article.kicker), ("byline", "sans", " ".join(article.bylines)),
+             ("dateline", "sans", article.dateline), ("deck", "serif", article.deck),
+             ("tagline", "serif", article.tagline), ("body", "serif", article.body_text),
+             ("pullquotes", "display", " ".join(article.pullquotes))]
+    texts += [(f"images.{i}", "sans", f"{im.caption} {im.credit}")
+              for i, im in enumerate(article.images)]
+    texts += [(f"related.{i}", "display", r.headline) for i, r in enumerate(article.related)]
+    texts += [("body", "sans", " ".join(b.text for b in article.body
+                                        if not isinstance(b, Paragraph)
+                                        and hasattr(b, "text")))]
+    try:
+        source = article.path.read_text(encoding="utf-8-sig")
+    except OSError:
+        source = ""
+    return coverage_problems(fonts, article.path, source, texts)
+
+
+class Setter:
+    """Sets stories with one layout and font set (reused across stories: warm runs)."""
+
+    def __init__(self, layout: Layout | str = "broadsheet", fonts: FontSet | None = None) -> None:
+        self.layout = layout if isinstance(layout, Layout) else load_layout(layout)
+        self.fonts = fonts or load_fonts()
+        self.templates = Templates(self.layout, self.fonts)
+        self.rules = FitRules(self.layout.story.widows, self.layout.story.orphans)
+
+    def sandbox(self, article: Article, roots: Sequence[Path]) -> weasy.Sandbox:
+        folders = (article.path.parent.resolve(), self.layout.folder, *map(Path, roots))
+        return weasy.Sandbox(folders, self.fonts.files)
+
+    def set_story(self, article: Article, columns: int, depth: Depth | None,
+                  sandbox: weasy.Sandbox, warnings: list[str]) -> SetStory:
+        """Measure the story at ``columns`` and fit it (natural depth when ``depth`` is None)."""
+        grid = self.layout.grid
+        lang = article.lang or "en"
+        parts = story_parts(article)
+        lead_cols = self.layout.story.lead_columns(columns, parts.lead.columns
+                                                   if parts.lead else None)
+        frame = frame_for(grid, columns, 0.0, lead_cols if parts.lead else 0, 0.0)
+        rendered = weasy.render(measure_html(self.templates, article, parts, frame, lang),
+                                sandbox, article.path.parent)
+        warnings.extend(rendered.warnings)
+        m = weasy.measure(rendered)
+        galley = build_galley(
+            parts.flow,
+            {int(k): v for k, v in m.lines.items() if k.isdigit()},
+            {int(k): h for k, h in m.heights.items() if k.isdigit()},
+            self.layout.story.subhead_keep_lines)
+        head = snap(m.heights["head"], galley.pitch)
+        lead = snap(m.heights["lead"], galley.pitch) if parts.lead else 0.0
+        frame = frame_for(grid, columns, head, frame.lead_columns, lead)
+        if depth is None:
+            frame = natural_depth(galley, frame, self.rules)
+        elif depth.lines is not None:
+            frame = frame.with_depth(head + depth.lines * galley.pitch)
+        else:
+            frame = frame.with_depth(depth.points or 0.0)
+        fit = fit_frame(galley, frame, self.rules)
+        return SetStory(article, parts, galley, frame, fit,
+                        copyfit(galley, fit, frame, parts.flow), lang)
+
+    def preview(self, path: Path, columns: int | None = None, depth: Depth | None = None,
+                roots: Sequence[Path] = ()) -> PreviewResult:
+        """Set one article file as a proof page; returns the PDF bytes and the copyfit."""
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        article = read_article(Path(path), roots)
+        problems = font_problems(article, self.fonts)
+        columns = columns or self.layout.story.default_columns
+        if not 1 <= columns <= self.layout.grid.columns:
+            problems.append(Problem(None, f"--columns {columns} is outside the grid",
+                                    field="columns",
+                                    fix=f"use 1 to {self.layout.grid.columns} "
+                                        f"({self.layout.name})"))
+        if problems:
+            raise InputErrors(problems)
+        warnings = list(article.warnings)
+        sandbox = self.sandbox(article, roots)
+        timings["ingest"] = time.perf_counter() - t0
+        story = self.set_story(article, columns, depth, sandbox, warnings)
+        timings["measure_fit"] = time.perf_counter() - t0 - timings["ingest"]
+        t1 = time.perf_counter()
+        html = self.proof_html(story)
+        rendered = weasy.render(html, sandbox, article.path.parent)
+        warnings.extend(rendered.warnings)
+        self.verify(story, rendered)
+        pdf = weasy.write_pdf(rendered)
+        timings["render"] = time.perf_counter() - t1
+        if story.copyfit.overset_lines or story.copyfit.overset_blocks:
+            warnings.append(f"{article.path}: overset: {story.copyfit.overset_lines} lines, "
+                            f"{story.copyfit.overset_words} words do not fit")
+        return PreviewResult(story, pdf, warnings, timings, list(sandbox.fetched))
+
+    def proof_html(self, story: SetStory) -> str:
+        """The proof page: slug line, the story in its frame, and the overset below it."""
+        margin = self.layout.preview_margin
+        info_h = 7 * PT_PER["mm"]
+        views = flow_views(story.parts.flow, story.lang)
+        head = head_view(story.article, story.frame.columns, story.lang)
+        view = story_view(story.article.slug, story.lang, margin, margin + info_h, story.frame,
+                          head, story.parts.lead, story.galley, story.fit, views,
+                          self.layout.story.column_rules)
+        height = margin + info_h + story.frame.depth + margin
+        overset = None
+        if story.fit.overset:
+            sub = Galley(tuple(story.galley.items[i] for i in story.fit.overset),
+                         story.galley.pitch)
+            spill = natural_depth(sub, frame_for(self.layout.grid, story.frame.columns,
+                                                 0.0, 0, 0.0), self.rules)
+            spill_fit = fit_frame(sub, spill, self.rules)
+            top = margin + info_h + story.frame.depth + 8 * PT_PER["mm"]
+            cols = tuple(
+                ColumnView(n + 1, r.x, r.y, r.width, r.height,
+                           column_items(sub, idx, views))
+                for n, (r, idx) in enumerate(zip(spill.column_rects(), spill_fit.columns,
+                                                 strict=True)))
+            cf = story.copyfit
+            overset = {
+                "x": margin, "y": top, "height": spill.depth, "columns": cols,
+                "frame_end": margin + info_h + story.frame.depth + 1.5,
+                "label_y": top - 5 * PT_PER["mm"],
+                "label": f"{cf.overset_lines} lines, {cf.overset_words} words"
+                         + (f", {cf.overset_blocks} blocks" if cf.overset_blocks else ""),
+            }
+            height = top + spill.depth + margin
+        width = story.frame.width + 2 * margin
+        page = {"lang": story.lang, "title": story.article.headline, "margin": margin,
+                "info_y": margin, "story": view, "fit": story.copyfit, "overset": overset}
+        return self.templates.render(self.layout.story_template, story.lang, width, height,
+                                     page=page)
+
+    @staticmethod
+    def verify(story: SetStory, rendered: weasy.Rendered) -> None:
+        """The page must hold exactly the planned lines, each on one line, none overflowing."""
+        checks = weasy.columns_set(rendered)
+        planned = [sum(1 for i in col if isinstance(story.galley.items[i], Line))
+                   for col in story.fit.columns]
+        for n, (check, want) in enumerate(zip(checks, planned, strict=False)):
+            if check.rewrapped or check.text_lines != want or \
+                    check.content_bottom > check.box_bottom + 0.5:
+                raise RenderError(
+                    f"{story.article.path}: column {n + 1} did not set as planned "
+                    f"({check.text_lines} lines for {want}, {check.rewrapped} re-wrapped, "
+                    f"bottom {check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
+
+
+def preview(path: Path, columns: int | None = None, depth: str | None = None,
+            layout: str = "broadsheet", out: Path | None = None, png: Path | None = None,
+            roots: Sequence[Path] = ()) -> PreviewResult:
+    """Preview one article: set it, write ``out`` (PDF) and ``png`` if given."""
+    from epaper.files import write_atomic
+
+    result = Setter(layout).preview(Path(path), columns,
+                                    Depth.parse(depth) if depth else None, roots)
+    if out is not None:
+        write_atomic(out, result.pdf)
+    if png is not None:
+        if out is None:
+            raise RenderError("a PNG needs the PDF written first (give -o)")
+        pdf_to_png(out, png)
+    return result

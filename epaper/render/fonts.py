@@ -1,0 +1,144 @@
+"""The declared fonts (``fonts/fonts.toml``): finding them, @font-face rules, coverage."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from epaper.errors import FontError, Problem
+from epaper.resources import data_dir
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    path: Path
+    weight: int
+    style: str
+    package: str
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces found on this machine and the role stacks the templates use."""
+
+    faces: tuple[Face, ...]
+    stacks: Mapping[str, tuple[str, ...]]
+
+    @cached_property
+    def files(self) -> frozenset[Path]:
+        return frozenset(f.path for f in self.faces)
+
+    def css_stack(self, role: str) -> str:
+        """A CSS ``font-family`` value for a role, e.g. ``"Epaper Serif", "Epaper Serif KO"``."""
+        return ", ".join(f'"{family}"' for family in self.stacks[role])
+
+    def font_face_css(self) -> str:
+        """@font-face rules for every face, pointing at the files by ``file://`` URL."""
+        return "\n".join(
+            f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); '
+            f"font-weight: {f.weight}; font-style: {f.style}; }}"
+            for f in self.faces
+        )
+
+    def versions(self) -> dict[str, str]:
+        """File name → font version string, for reports."""
+        return {f.path.name: _font_version(f.path) for f in self.faces}
+
+    def uncovered(self, role: str, text: str) -> list[str]:
+        """Characters of ``text`` that no face of the role's stack can show."""
+        maps = [_cmap(f.path) for f in self.faces if f.family in self.stacks[role]]
+        missing: dict[str, None] = {}
+        for char in text:
+            if char.isspace() or not char.isprintable():
+                continue
+            if not any(ord(char) in cmap for cmap in maps):
+                missing[char] = None
+        return list(missing)
+
+
+@cache
+def _cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+@cache
+def _font_version(path: Path) -> str:
+    with TTFont(path, lazy=True) as font:
+        return str(font["name"].getDebugName(5) or "?")
+
+
+def _find(name: str, folders: Iterable[Path]) -> Path | None:
+    for folder in folders:
+        if (folder / name).is_file():
+            return (folder / name).resolve()
+        if folder.is_dir():
+            for hit in sorted(folder.rglob(name)):
+                return hit.resolve()
+    return None
+
+
+@cache
+def load_fonts(fonts_dir: Path | None = None) -> FontSet:
+    """Read ``fonts.toml`` and locate every face; raise :class:`FontError` naming the package
+    to install for each one missing."""
+    folder = fonts_dir or data_dir("fonts")
+    manifest = folder / "fonts.toml"
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FontError(f"{manifest}: cannot read the font manifest: {exc}") from exc
+    search = [folder] + [Path(p) for p in data.get("search", [])]
+    faces, missing = [], []
+    for entry in data.get("face", []):
+        path = _find(entry["file"], search)
+        if path is None:
+            missing.append(entry)
+            continue
+        faces.append(Face(entry["family"], path, int(entry.get("weight", 400)),
+                          entry.get("style", "normal"), entry.get("package", "")))
+    if missing:
+        packages = sorted({m.get("package", "") for m in missing} - {""})
+        names = ", ".join(m["file"] for m in missing)
+        raise FontError(
+            f"fonts not found: {names} (looked in {', '.join(map(str, search))}). "
+            + (f"Install them: apt-get install {' '.join(packages)}" if packages
+               else f"Put the files in {folder}")
+        )
+    stacks = {role: tuple(families) for role, families in data.get("stacks", {}).items()}
+    declared = {f.family for f in faces}
+    for role, families in stacks.items():
+        unknown = [f for f in families if f not in declared]
+        if unknown:
+            raise FontError(f"{manifest}: stack '{role}' names undeclared families {unknown}")
+    return FontSet(tuple(faces), stacks)
+
+
+def coverage_problems(
+    fonts: FontSet, path: Path, source: str, texts: Iterable[tuple[str, str, str]]
+) -> list[Problem]:
+    """Problems for characters no font can show. ``texts`` holds (field, role, text);
+    ``source`` is the file's text, used to give each character's line and column."""
+    problems = []
+    seen: set[str] = set()
+    for field, role, text in texts:
+        for char in fonts.uncovered(role, text):
+            if char in seen:
+                continue
+            seen.add(char)
+            index = source.find(char)
+            line = source.count("\n", 0, index) + 1 if index >= 0 else None
+            column = index - source.rfind("\n", 0, index) if index >= 0 else None
+            families = " / ".join(fonts.stacks[role])
+            problems.append(Problem(
+                path, f"character {char!r} (U+{ord(char):04X}) cannot be printed: "
+                f"no font of the {role} stack ({families}) has it",
+                line=line, column=column, field=field,
+                fix="replace the character, or add a face that has it to fonts/fonts.toml"))
+    return problems

@@ -1,0 +1,278 @@
+"""HTML for WeasyPrint: the measuring galley and the printed story, from Jinja templates.
+
+Templates and CSS belong to the layout folder; this module only prepares what they show
+(views with positions in points) and renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from epaper import l10n
+from epaper.layout.compose import FlowBlock, StoryParts
+from epaper.layout.fit import Fit
+from epaper.layout.galley import Galley, Line
+from epaper.layout.grid import Layout
+from epaper.layout.story import StoryFrame
+from epaper.model import (
+    Article,
+    Image,
+    Paragraph,
+    PullQuote,
+    Related,
+    Rule,
+    Run,
+    Subhead,
+)
+from epaper.render.fonts import FontSet
+
+_TAGS = {"em": "em", "strong": "strong", "code": "code"}
+
+
+def inline(runs: Sequence[Run]) -> Markup:
+    """Runs as escaped inline HTML (``<em>``, ``<strong>``, dateline span)."""
+    out = []
+    for run in runs:
+        html = str(escape(run.text))
+        for style in sorted(run.styles):
+            if style == "dateline":
+                html = f'<span class="dateline">{html}</span>'
+            else:
+                html = f"<{_TAGS[style]}>{html}</{_TAGS[style]}>"
+        out.append(html)
+    return Markup("".join(out))
+
+
+def keep_words(text: str) -> Markup:
+    """Wrap each word so lines break only between words (Korean headlines)."""
+    return Markup(" ".join(f'<span class="word">{escape(w)}</span>' for w in text.split()))
+
+
+def slice_runs(runs: Sequence[Run], start: int, end: int) -> tuple[Run, ...]:
+    """The runs covering characters ``start:end`` of their joined text."""
+    out, pos = [], 0
+    for run in runs:
+        a, b = max(start, pos), min(end, pos + len(run.text))
+        if a < b:
+            out.append(Run(run.text[a - pos:b - pos], run.styles))
+        pos += len(run.text)
+    return tuple(out)
+
+
+# -- views: what the templates see -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageView:
+    url: str
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class HeadView:
+    span: int
+    headline: str
+    kicker: str = ""
+    deck: str = ""
+    byline: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class ParaView:
+    index: int
+    kind: str
+    marker: str
+    runs: tuple[Run, ...]
+    noindent: bool
+    is_para: bool = True
+
+
+@dataclass(frozen=True)
+class BoxView:
+    index: int
+    kind: str  # subhead, rule, pull, photo, related
+    text: str = ""
+    image: ImageView | None = None
+    headline: str = ""
+    meta: str = ""
+    is_para: bool = False
+
+
+@dataclass(frozen=True)
+class LineView:
+    para: ParaView
+    runs: tuple[Run, ...]
+    height: float
+    first: bool
+    last: bool
+    hyphen: bool
+    is_line: bool = True
+
+
+@dataclass(frozen=True)
+class SlotView:
+    view: BoxView
+    height: float
+    offset: float  # centres the block in its whole number of grid lines
+    is_line: bool = False
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    number: int
+    x: float
+    y: float
+    width: float
+    height: float
+    items: tuple[LineView | SlotView, ...]
+
+
+@dataclass(frozen=True)
+class RuleView:
+    x: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class StoryView:
+    slug: str
+    lang: str
+    span: int
+    x: float
+    y: float
+    width: float
+    height: float
+    head: HeadView | None
+    lead: ImageView | None
+    lead_y: float
+    lead_width: float
+    columns: tuple[ColumnView, ...]
+    rules: tuple[RuleView, ...] = field(default=())
+
+
+def image_view(image: Image) -> ImageView:
+    return ImageView(image.path.as_uri(), image.caption, image.credit)
+
+
+def head_view(article: Article, span: int, lang: str) -> HeadView:
+    stamp = article.updated or article.published
+    return HeadView(span, article.headline, article.kicker, article.deck,
+                    l10n.byline(article.bylines, lang),
+                    l10n.medium_date(stamp, lang) if stamp and article.bylines else "")
+
+
+def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | BoxView]:
+    """One view per flow block, by flow index."""
+    views: dict[int, ParaView | BoxView] = {}
+    for fb in flow:
+        b = fb.block
+        if isinstance(b, Paragraph):
+            views[fb.index] = ParaView(fb.index, b.kind, b.marker, b.runs, fb.noindent)
+        elif isinstance(b, Subhead):
+            views[fb.index] = BoxView(fb.index, "subhead", text=b.text)
+        elif isinstance(b, Rule):
+            views[fb.index] = BoxView(fb.index, "rule")
+        elif isinstance(b, PullQuote):
+            views[fb.index] = BoxView(fb.index, "pull", text=b.text)
+        elif isinstance(b, Image):
+            views[fb.index] = BoxView(fb.index, "photo", image=image_view(b))
+        elif isinstance(b, Related):
+            meta = " · ".join(x for x in (
+                l10n.medium_date(b.published, lang) if b.published else "", b.section or "") if x)
+            views[fb.index] = BoxView(fb.index, "related", headline=b.headline, meta=meta)
+    return views
+
+
+def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head: HeadView,
+               lead: Image | None, galley: Galley, fit: Fit,
+               views: dict[int, ParaView | BoxView], column_rules: bool) -> StoryView:
+    """Place the fitted galley's lines and boxes in the frame's columns."""
+    columns = []
+    rects = frame.column_rects()
+    for n, (rect, indices) in enumerate(zip(rects, fit.columns, strict=True)):
+        columns.append(ColumnView(n + 1, rect.x, rect.y, rect.width, rect.height,
+                                  column_items(galley, indices, views)))
+    rules: tuple[RuleView, ...] = ()
+    if column_rules:  # hairlines in the gutters, from the column top to the frame's foot
+        rules = tuple(RuleView(r.x - frame.gutter / 2, r.y, r.height)
+                      for n, r in enumerate(rects) if n > 0)
+    return StoryView(slug, lang, frame.columns, x, y, frame.width, frame.depth, head,
+                     image_view(lead) if lead else None, frame.head_height,
+                     frame.lead_width, tuple(columns), rules)
+
+
+def column_items(galley: Galley, indices: Sequence[int],
+                 views: dict[int, ParaView | BoxView]) -> tuple[LineView | SlotView, ...]:
+    items: list[LineView | SlotView] = []
+    for i in indices:
+        item = galley.items[i]
+        view = views[item.block]
+        if isinstance(item, Line):
+            assert isinstance(view, ParaView)
+            items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
+                                  item.height, item.first, item.last, item.hyphen))
+        else:
+            assert isinstance(view, BoxView)
+            offset = (item.height - item.natural) / 2
+            items.append(SlotView(view, item.height, round(offset, 3)))
+    return tuple(items)
+
+
+# -- rendering templates -------------------------------------------------------------------
+
+class Templates:
+    """The Jinja environment of one layout (its folder first, epaper's own second)."""
+
+    def __init__(self, layout: Layout, fonts: FontSet) -> None:
+        self.layout = layout
+        self.fonts = fonts
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(layout.folder),
+                                 FileSystemLoader(Path(__file__).parent / "templates")]),
+            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        self.env.filters["inline"] = inline
+        self.env.filters["keep_words"] = keep_words
+
+    def css(self, page_width: float, page_height: float) -> Markup:
+        stack = {role: Markup(self.fonts.css_stack(role)) for role in self.fonts.stacks}
+        css = self.env.get_template(self.layout.css_template).render(
+            font_faces=Markup(self.fonts.font_face_css()), stack=stack,
+            page_width=round(page_width, 3), page_height=round(page_height, 3))
+        return Markup(css)
+
+    def render(self, name: str, lang: str, page_width: float, page_height: float,
+               **context: object) -> str:
+        return self.env.get_template(name).render(
+            css=self.css(page_width, page_height), labels=l10n.labels(lang), **context)
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    lang: str
+    span: int
+    width: float
+    column_width: float
+    head: HeadView
+    lead: ImageView | None
+    lead_width: float
+    flow: tuple[ParaView | BoxView, ...]
+
+
+def measure_html(templates: Templates, article: Article, parts: StoryParts, frame: StoryFrame,
+                 lang: str) -> str:
+    """The measuring document: head, lead photo and galley at their widths."""
+    views = flow_views(parts.flow, lang)
+    m = MeasureView(lang, frame.columns, round(frame.width, 3), round(frame.column_width, 3),
+                    head_view(article, frame.columns, lang),
+                    image_view(parts.lead) if parts.lead else None,
+                    round(frame.lead_width, 3), tuple(views[fb.index] for fb in parts.flow))
+    # The galley may be long: a tall page keeps it on one page.
+    return templates.render("measure.html.j2", lang, frame.width + 40, 200_000, m=m)
