@@ -40,6 +40,17 @@ def _normalize(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_INVISIBLE))
 
 
+def _typeset(text: str) -> str:
+    """A front-matter field with typographic quotes and dashes, Markdown marks dropped."""
+    tokens = _MD.parseInline(text)
+    children = tokens[0].children if tokens else None
+    if not children:
+        return _normalize(text).strip()
+    return _normalize("".join(c.content if c.type in ("text", "code_inline") else
+                              " " if c.type in ("softbreak", "hardbreak") else ""
+                              for c in children)).strip()
+
+
 def _runs_from_inline(token: Token) -> tuple[tuple[Run, ...], list[tuple[str, str, int | None]]]:
     """Styled runs of an inline token, plus the inline images it holds (src, alt, line)."""
     runs: list[Run] = []
@@ -250,21 +261,21 @@ class _ArticleReader:
         return Article(
             path=self.path,
             slug=meta.slug or self.path.stem,
-            headline=_normalize(meta.headline).strip(),
+            headline=_typeset(meta.headline),
             section=meta.section,
             body=body,
-            kicker=_normalize(meta.kicker).strip(),
-            deck=_normalize(meta.deck).strip(),
+            kicker=_typeset(meta.kicker),
+            deck=_typeset(meta.deck),
             bylines=tuple(_normalize(b).strip() for b in meta.bylines()),
             dateline=_normalize(meta.dateline).strip(),
             published=meta.published,
             updated=meta.updated,
             lang=meta.lang,
             priority=meta.priority,
-            tagline=_normalize(meta.tagline).strip(),
-            pullquotes=tuple(_normalize(q).strip() for q in meta.pullquotes if q.strip()),
+            tagline=_typeset(meta.tagline),
+            pullquotes=tuple(_typeset(q) for q in meta.pullquotes if q.strip()),
             images=images,
-            related=tuple(Related(_normalize(r.headline).strip(), r.published, r.section)
+            related=tuple(Related(_typeset(r.headline), r.published, r.section)
                           for r in meta.related),
             warnings=tuple(self.warnings),
         )
@@ -275,8 +286,8 @@ class _ArticleReader:
             line = _find_line(yaml_text, img.src)
             path = self.image_path(img.src, f"images.{n}.src", line and line + 1)
             if path:
-                out.append(Image(path, _normalize(img.caption).strip(),
-                                 _normalize(img.credit).strip(), img.columns, line and line + 1))
+                out.append(Image(path, _typeset(img.caption), _typeset(img.credit), img.columns,
+                                 line and line + 1))
         return tuple(out)
 
 

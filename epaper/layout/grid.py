@@ -51,7 +51,7 @@ class StoryRules:
             return max(1, min(wanted, story_columns))
         if self.lead_photo_columns:
             return max(1, min(self.lead_photo_columns, story_columns))
-        return story_columns if story_columns <= 2 else math.ceil(story_columns * 2 / 3)
+        return story_columns if story_columns <= 2 else max(2, round(story_columns / 2))
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,17 @@ class StoryFrame:
     def lead_width(self) -> float:
         return self.lead_columns * self.column_width + (self.lead_columns - 1) * self.gutter
 
+    @property
+    def lead_x(self) -> float:
+        """The lead photo sits over the last columns, so the text opens at the top left."""
+        return (self.columns - self.lead_columns) * (self.column_width + self.gutter)
+
     def column_rects(self) -> list[Rect]:
         rects = []
+        first_under_lead = self.columns - self.lead_columns
         for i in range(self.columns):
-            top = self.head_height + (self.lead_height if i < self.lead_columns else 0.0)
+            under = self.lead_columns and i >= first_under_lead
+            top = self.head_height + (self.lead_height if under else 0.0)
             rects.append(Rect(i * (self.column_width + self.gutter), top, self.column_width,
                               max(0.0, self.depth - top)))
         return rects

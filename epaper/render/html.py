@@ -151,6 +151,7 @@ class StoryView:
     height: float
     head: HeadView | None
     lead: ImageView | None
+    lead_x: float
     lead_y: float
     lead_width: float
     columns: tuple[ColumnView, ...]
@@ -200,11 +201,12 @@ def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head
         columns.append(ColumnView(n + 1, rect.x, rect.y, rect.width, rect.height,
                                   column_items(galley, indices, views)))
     rules: tuple[RuleView, ...] = ()
-    if column_rules:  # hairlines in the gutters, from the column top to the frame's foot
-        rules = tuple(RuleView(r.x - frame.gutter / 2, r.y, r.height)
+    if column_rules:  # hairlines in the gutters, from the higher column top to the foot
+        rules = tuple(RuleView(r.x - frame.gutter / 2, min(r.y, rects[n - 1].y),
+                               frame.depth - min(r.y, rects[n - 1].y))
                       for n, r in enumerate(rects) if n > 0)
     return StoryView(slug, lang, frame.columns, x, y, frame.width, frame.depth, head,
-                     image_view(lead) if lead else None, frame.head_height,
+                     image_view(lead) if lead else None, frame.lead_x, frame.head_height,
                      frame.lead_width, tuple(columns), rules)
 
 
