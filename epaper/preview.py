@@ -40,6 +40,7 @@ from epaper.render.html import (
 from epaper.render.raster import pdf_to_png
 from epaper.units import PT_PER, to_pt
 
+_INFO_HEIGHT = 7 * PT_PER["mm"]  # the slug line above the story on a proof
 _DEPTH_LINES = re.compile(r"^\s*(\d+)\s*lines?\s*$")
 
 
@@ -83,6 +84,7 @@ class PreviewResult:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files_read: list[str] = field(default_factory=list)
+    origin: tuple[float, float] = (0.0, 0.0)  # the story's top-left corner on the page, pt
 
     def report(self) -> dict[str, object]:
         """The copyfit report (``epaper preview --json``)."""
@@ -188,12 +190,18 @@ class Setter:
         if story.copyfit.overset_lines or story.copyfit.overset_blocks:
             warnings.append(f"{article.path}: overset: {story.copyfit.overset_lines} lines, "
                             f"{story.copyfit.overset_words} words do not fit")
-        return PreviewResult(story, pdf, warnings, timings, list(sandbox.fetched))
+        return PreviewResult(story, pdf, warnings, timings, list(sandbox.fetched),
+                             self.story_origin())
+
+    def story_origin(self) -> tuple[float, float]:
+        """Where a proof page puts the story's top-left corner."""
+        margin = self.layout.preview_margin
+        return margin, margin + _INFO_HEIGHT
 
     def proof_html(self, story: SetStory) -> str:
         """The proof page: slug line, the story in its frame, and the overset below it."""
         margin = self.layout.preview_margin
-        info_h = 7 * PT_PER["mm"]
+        info_h = _INFO_HEIGHT
         views = flow_views(story.parts.flow, story.lang)
         head = head_view(story.article, story.frame.columns, story.lang)
         view = story_view(story.article.slug, story.lang, margin, margin + info_h, story.frame,

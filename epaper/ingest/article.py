@@ -161,9 +161,9 @@ class _ArticleReader:
             self.problem(f"image '{src}' is an absolute path", fix=fix, **where)
             return None
         candidates = []
-        for root in self.roots:
-            resolved = (root / src).resolve()
-            if resolved.is_relative_to(root):
+        for base in self.roots:  # relative to the article's folder, then the edition's
+            resolved = (base / src).resolve()
+            if any(resolved.is_relative_to(root) for root in self.roots):
                 candidates.append(resolved)
         if not candidates:
             self.problem(f"image '{src}' points outside the article's folder", fix=fix, **where)

@@ -70,13 +70,14 @@ class FrontMatter(_Strict):
 
 _NESTED = {"images": ImageMeta, "related": RelatedMeta}
 
+_ISO = "write an ISO 8601 time with offset, e.g. 2026-11-30T05:00:00+09:00"
 _FIXES = {
     "missing": "add it to the front matter",
     "string_type": "write it as text (quote it if it looks like a number or date)",
     "string_pattern_mismatch": "use letters, digits, '-' or '_' only, no spaces",
-    "timezone_aware": "write an ISO 8601 time with offset, e.g. 2026-11-30T05:00:00+09:00",
-    "datetime_type": "write an ISO 8601 time with offset, e.g. 2026-11-30T05:00:00+09:00",
-    "datetime_from_date_parsing": "write an ISO 8601 time with offset, e.g. 2026-11-30T05:00:00+09:00",
+    "timezone_aware": _ISO,
+    "datetime_type": _ISO,
+    "datetime_from_date_parsing": _ISO,
 }
 
 
