@@ -119,7 +119,7 @@ def check(
 ) -> None:
     """Validate article files without rendering: every problem of every file."""
     from epaper.ingest import check_articles
-    from epaper.preview import font_problems
+    from epaper.typeset import font_problems
     from epaper.render.fonts import load_fonts
 
     try:

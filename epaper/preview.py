@@ -13,10 +13,10 @@ from pathlib import Path
 
 from epaper.errors import InputError, InputErrors, Problem, RenderError
 from epaper.ingest import read_article
-from epaper.layout.compose import StoryParts, story_parts
+from epaper.layout.compose import StoryParts
 from epaper.layout.fit import Fit, FitRules
-from epaper.layout.galley import Galley, Line, build_galley, snap
-from epaper.layout.grid import Layout, load_layout
+from epaper.layout.galley import Galley, Line
+from epaper.layout.grid import Layout
 from epaper.layout.story import (
     Copyfit,
     StoryFrame,
@@ -25,19 +25,12 @@ from epaper.layout.story import (
     frame_for,
     natural_depth,
 )
-from epaper.model import Article, Paragraph
+from epaper.model import Article
 from epaper.render import weasy
-from epaper.render.fonts import FontSet, coverage_problems, load_fonts
-from epaper.render.html import (
-    ColumnView,
-    Templates,
-    column_items,
-    flow_views,
-    head_view,
-    measure_html,
-    story_view,
-)
+from epaper.render.fonts import FontSet
+from epaper.render.html import ColumnView, column_items, flow_views, head_view, story_view
 from epaper.render.raster import pdf_to_png
+from epaper.typeset import Typesetter, font_problems
 from epaper.units import PT_PER, to_pt
 
 _INFO_HEIGHT = 7 * PT_PER["mm"]  # the slug line above the story on a proof
@@ -96,69 +89,35 @@ class PreviewResult:
         return data
 
 
-def font_problems(article: Article, fonts: FontSet) -> list[Problem]:
-    """Characters of the article that the declared fonts cannot print."""
-    texts = [("headline", "display", article.headline),
-             ("kicker", "sans", article.kicker), ("byline", "sans", " ".join(article.bylines)),
-             ("dateline", "sans", article.dateline), ("deck", "serif", article.deck),
-             ("tagline", "serif", article.tagline), ("body", "serif", article.body_text),
-             ("pullquotes", "display", " ".join(article.pullquotes))]
-    texts += [(f"images.{i}", "sans", f"{im.caption} {im.credit}")
-              for i, im in enumerate(article.images)]
-    texts += [(f"related.{i}", "display", r.headline) for i, r in enumerate(article.related)]
-    texts += [("body", "sans", " ".join(b.text for b in article.body
-                                        if not isinstance(b, Paragraph)
-                                        and hasattr(b, "text")))]
-    try:
-        source = article.path.read_text(encoding="utf-8-sig")
-    except OSError:
-        source = ""
-    return coverage_problems(fonts, article.path, source, texts)
-
-
 class Setter:
-    """Sets stories with one layout and font set (reused across stories: warm runs)."""
+    """Sets single stories as proofs (reused across stories: warm runs)."""
 
     def __init__(self, layout: Layout | str = "broadsheet", fonts: FontSet | None = None) -> None:
-        self.layout = layout if isinstance(layout, Layout) else load_layout(layout)
-        self.fonts = fonts or load_fonts()
-        self.templates = Templates(self.layout, self.fonts)
+        self.typesetter = Typesetter(layout, fonts)
+        self.layout = self.typesetter.layout
+        self.fonts = self.typesetter.fonts
+        self.templates = self.typesetter.templates
         self.rules = FitRules(self.layout.story.widows, self.layout.story.orphans)
-
-    def sandbox(self, article: Article, roots: Sequence[Path]) -> weasy.Sandbox:
-        folders = (article.path.parent.resolve(), self.layout.folder, *map(Path, roots))
-        return weasy.Sandbox(folders, self.fonts.files)
 
     def set_story(self, article: Article, columns: int, depth: Depth | None,
                   sandbox: weasy.Sandbox, warnings: list[str]) -> SetStory:
         """Measure the story at ``columns`` and fit it (natural depth when ``depth`` is None)."""
-        grid = self.layout.grid
-        lang = article.lang or "en"
-        parts = story_parts(article)
-        lead_cols = self.layout.story.lead_columns(columns, parts.lead.columns
-                                                   if parts.lead else None)
-        frame = frame_for(grid, columns, 0.0, lead_cols if parts.lead else 0, 0.0)
-        rendered = weasy.render(measure_html(self.templates, article, parts, frame, lang),
-                                sandbox, article.path.parent)
-        warnings.extend(rendered.warnings)
-        m = weasy.measure(rendered)
-        galley = build_galley(
-            parts.flow,
-            {int(k): v for k, v in m.lines.items() if k.isdigit()},
-            {int(k): h for k, h in m.heights.items() if k.isdigit()},
-            self.layout.story.subhead_keep_lines)
-        head = snap(m.heights["head"], galley.pitch)
-        lead = snap(m.heights["lead"], galley.pitch) if parts.lead else 0.0
-        frame = frame_for(grid, columns, head, frame.lead_columns, lead)
+        (m,) = self.typesetter.measure([article], [columns], sandbox, article.path.parent,
+                                       warnings)
+        lead_cols = self.layout.story.lead_columns(columns, m.parts.lead.columns) \
+            if m.parts.lead else 0
+        head = m.heads[columns]
+        frame = frame_for(self.layout.grid, columns, head, lead_cols,
+                          m.leads[lead_cols] if lead_cols else 0.0)
         if depth is None:
-            frame = natural_depth(galley, frame, self.rules)
+            frame = natural_depth(m.galley, frame, self.rules)
         elif depth.lines is not None:
-            frame = frame.with_depth(head + depth.lines * galley.pitch)
+            frame = frame.with_depth(head + depth.lines * m.galley.pitch)
         else:
             frame = frame.with_depth(depth.points or 0.0)
-        fit = fit_frame(galley, frame, self.rules)
-        return SetStory(article, parts, galley, frame, fit,
-                        copyfit(galley, fit, frame, parts.flow), lang)
+        fit = fit_frame(m.galley, frame, self.rules)
+        return SetStory(article, m.parts, m.galley, frame, fit,
+                        copyfit(m.galley, fit, frame, m.parts.flow), m.lang)
 
     def preview(self, path: Path, columns: int | None = None, depth: Depth | None = None,
                 roots: Sequence[Path] = ()) -> PreviewResult:
@@ -176,7 +135,7 @@ class Setter:
         if problems:
             raise InputErrors(problems)
         warnings = list(article.warnings)
-        sandbox = self.sandbox(article, roots)
+        sandbox = self.typesetter.sandbox((article.path.parent, *roots))
         timings["ingest"] = time.perf_counter() - t0
         story = self.set_story(article, columns, depth, sandbox, warnings)
         timings["measure_fit"] = time.perf_counter() - t0 - timings["ingest"]

@@ -113,6 +113,18 @@ class LineView:
     last: bool
     hyphen: bool
     is_line: bool = True
+    is_jump: bool = False
+
+
+@dataclass(frozen=True)
+class JumpLineView:
+    """"Continued on A6" at the foot of a story's first part."""
+
+    text: str
+    height: float
+    target: str = ""  # page label the line points at
+    is_line: bool = False
+    is_jump: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,7 @@ class SlotView:
     height: float
     offset: float  # centres the block in its whole number of grid lines
     is_line: bool = False
+    is_jump: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ class ColumnView:
     y: float
     width: float
     height: float
-    items: tuple[LineView | SlotView, ...]
+    items: tuple[LineView | SlotView | JumpLineView, ...]
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,7 @@ class StoryView:
     lead_width: float
     columns: tuple[ColumnView, ...]
     rules: tuple[RuleView, ...] = field(default=())
+    jump_from: str = ""  # "Continued from A1" on a continuation
 
 
 def image_view(image: Image) -> ImageView:
@@ -258,23 +272,34 @@ class Templates:
 
 @dataclass(frozen=True)
 class MeasureView:
+    """One story in the measuring document."""
+
+    key: str
     lang: str
-    span: int
-    width: float
     column_width: float
-    head: HeadView
+    heads: tuple[tuple[int, float, HeadView], ...]  # (span, width, head)
+    jump_label: str
     lead: ImageView | None
-    lead_width: float
+    leads: tuple[tuple[int, float], ...]  # (lead columns, width)
     flow: tuple[ParaView | BoxView, ...]
 
 
-def measure_html(templates: Templates, article: Article, parts: StoryParts, frame: StoryFrame,
-                 lang: str) -> str:
-    """The measuring document: head, lead photo and galley at their widths."""
+def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
+                 spans: Sequence[tuple[int, float]], leads: Sequence[tuple[int, float]],
+                 column_width: float) -> MeasureView:
+    """What to measure of one story: heads at ``spans`` (span, width), the lead photo at
+    ``leads`` (columns, width), and the flow at ``column_width``."""
     views = flow_views(parts.flow, lang)
-    m = MeasureView(lang, frame.columns, round(frame.width, 3), round(frame.column_width, 3),
-                    head_view(article, frame.columns, lang),
-                    image_view(parts.lead) if parts.lead else None,
-                    round(frame.lead_width, 3), tuple(views[fb.index] for fb in parts.flow))
-    # The galley may be long: a tall page keeps it on one page.
-    return templates.render("measure.html.j2", lang, frame.width + 40, 200_000, m=m)
+    heads = tuple((span, round(width, 3), head_view(article, span, lang))
+                  for span, width in spans)
+    jump_label = l10n.labels(lang)["continued_from"].format(page="A00")
+    return MeasureView(key, lang, round(column_width, 3), heads, jump_label,
+                       image_view(parts.lead) if parts.lead else None,
+                       tuple((cols, round(width, 3)) for cols, width in leads),
+                       tuple(views[fb.index] for fb in parts.flow))
+
+
+def measure_html(templates: Templates, stories: Sequence[MeasureView], width: float) -> str:
+    """The measuring document: one story per (very tall) page."""
+    lang = stories[0].lang if stories else "en"
+    return templates.render("measure.html.j2", lang, width + 40, 100_000, stories=stories)

@@ -146,10 +146,12 @@ class Measurements:
     lines: dict[str, list[MeasuredLine]]
 
 
-def measure(rendered: Rendered) -> Measurements:
-    """Heights and line boxes of every element marked ``data-m``."""
-    if rendered.page_count != 1:
-        raise RenderError(f"the measuring galley ran over {rendered.page_count} pages")
+def measure(rendered: Rendered, pages: int = 1) -> Measurements:
+    """Heights and line boxes of every element marked ``data-m`` (on ``pages`` pages: a
+    galley that ran on to another page would be measured in pieces)."""
+    if rendered.page_count != pages:
+        raise RenderError(f"the measuring galleys ran over {rendered.page_count} pages, "
+                          f"not {pages}")
     heights: dict[str, float] = {}
     lines: dict[str, list[MeasuredLine]] = {}
     for key, box in _marked(rendered, "data-m"):
