@@ -119,8 +119,8 @@ def check(
 ) -> None:
     """Validate article files without rendering: every problem of every file."""
     from epaper.ingest import check_articles
-    from epaper.typeset import font_problems
     from epaper.render.fonts import load_fonts
+    from epaper.typeset import font_problems
 
     try:
         found = check_articles(articles)

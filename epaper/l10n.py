@@ -12,9 +12,13 @@ from babel.lists import format_list
 
 _LABELS = {
     "en": {"related": "Related", "overset": "Overset", "by": "By {names}",
-           "continued_on": "Continued on {page}", "continued_from": "Continued from {page}"},
+           "continued_on": "Continued on {page}", "continued_from": "Continued from {page}",
+           "advertisement": "Advertisement", "filler": "Tell us what you saw: news tips, "
+           "letters and corrections are read every night by the desk."},
     "ko": {"related": "관련 기사", "overset": "넘침", "by": "{names} 기자",
-           "continued_on": "{page}면에 계속", "continued_from": "{page}면에서 계속"},
+           "continued_on": "{page}면에 계속", "continued_from": "{page}면에서 계속",
+           "advertisement": "광고",
+           "filler": "제보와 독자 의견, 정정 요청은 편집국이 매일 밤 확인합니다."},
 }
 
 

@@ -163,3 +163,80 @@ def lines_capacity(fit: Fit, galley: Galley) -> int:
     box_lines = sum(round(galley.items[i].height / fit.pitch)
                     for col in fit.columns for i in col if isinstance(galley.items[i], Box))
     return grid_lines - box_lines
+
+
+def fit_subset(galley: Galley, indices: Sequence[int], capacities: Sequence[float],
+               rules: FitRules = FitRules()) -> Fit:
+    """Fit only the galley items at ``indices`` (a story's remainder); the returned fit
+    speaks of the galley's own indices."""
+    sub = Galley(tuple(galley.items[i] for i in indices), galley.pitch)
+    fit = fit_columns(sub, capacities, rules)
+    back = list(indices)
+    return Fit(tuple(tuple(back[i] for i in col) for col in fit.columns),
+               tuple(back[i] for i in fit.overset), fit.capacities, fit.pitch,
+               fit.widows, fit.orphans)
+
+
+def cut_for_jump(fit: Fit, galley: Galley, min_jump_lines: int, orphans: int) -> Fit:
+    """Adjust a fit whose rest jumps to another page: the first part never ends inside a
+    hyphenated word or with a paragraph's lone first lines, and the jump carries at least
+    ``min_jump_lines`` lines."""
+    if not fit.overset:
+        return fit
+    columns = [list(col) for col in fit.columns]
+    overset = set(fit.overset)
+
+    def last_line() -> tuple[int, int] | None:
+        for c in range(len(columns) - 1, -1, -1):
+            if columns[c]:
+                index = columns[c][-1]
+                return (c, index) if isinstance(galley.items[index], Line) else None
+        return None
+
+    def move(c: int) -> None:
+        overset.add(columns[c].pop())
+
+    def jumped_lines() -> int:
+        return sum(1 for i in overset if isinstance(galley.items[i], Line))
+
+    placed_lines = sum(1 for col in columns for i in col if isinstance(galley.items[i], Line))
+    while placed_lines > 1 and (spot := last_line()) is not None:
+        c, index = spot
+        line = galley.items[index]
+        assert isinstance(line, Line)
+        run = _para_run(columns[c], galley, line.block)
+        starts_here = isinstance(galley.items[columns[c][-run]], Line) and \
+            galley.items[columns[c][-run]].first
+        if line.hyphen or jumped_lines() < min_jump_lines or (starts_here and run < orphans):
+            move(c)
+            placed_lines -= 1
+            continue
+        break
+    return Fit(tuple(tuple(col) for col in columns), tuple(sorted(overset)), fit.capacities,
+               fit.pitch, fit.widows, fit.orphans)
+
+
+def block_starts(galley: Galley, column: Sequence[int]) -> list[int]:
+    """Positions in a column (after its first item) where a new paragraph or box begins."""
+    return [k for k in range(1, len(column))
+            if isinstance(galley.items[column[k]], Box) or galley.items[column[k]].first  # type: ignore[union-attr]
+            or isinstance(galley.items[column[k - 1]], Box)]
+
+
+def feathering(fit: Fit, galley: Galley, jumps: bool, max_lines: float = 3.0) -> tuple[float, ...]:
+    """Vertical justification: for each column, the space to add before each paragraph so
+    that a short column reaches the foot of its frame, as long as the column is short by at
+    most ``max_lines`` and no gap grows by more than three quarters of a line (else 0)."""
+    out = []
+    for c, column in enumerate(fit.columns):
+        used = sum(galley.items[i].height for i in column)
+        if jumps and c == len(fit.columns) - 1:
+            used += galley.pitch  # the "Continued on" line
+        slack = fit.capacities[c] - used
+        starts = block_starts(galley, column)
+        if EPS < slack <= max_lines * fit.pitch + EPS and starts and \
+                slack / len(starts) <= fit.pitch * 0.75 + EPS:
+            out.append(round(slack / len(starts), 3))
+        else:
+            out.append(0.0)
+    return tuple(out)

@@ -24,6 +24,24 @@ class Grid:
     margin_right: float
     columns: int
     gutter: float
+    rows: int = 20
+    row_gap: float = 14.0
+
+    @property
+    def text_height(self) -> float:
+        return self.page_height - self.margin_top - self.margin_bottom
+
+    @property
+    def row_height(self) -> float:
+        return self.text_height / self.rows
+
+    def x(self, column: int) -> float:
+        """Left edge of 0-based ``column`` on the page."""
+        return self.margin_left + column * (self.column_width + self.gutter)
+
+    def y(self, row: int) -> float:
+        """Top edge of 0-based ``row`` on the page."""
+        return self.margin_top + row * self.row_height
 
     @property
     def column_width(self) -> float:
@@ -54,6 +72,17 @@ class StoryRules:
 
 
 @dataclass(frozen=True)
+class PageRules:
+    """How pages are made: where the page templates are and the placement limits."""
+
+    templates_folder: str
+    page_template: str
+    min_story_lines: int
+    min_jump_lines: int
+    feather_lines: float = 3.0
+
+
+@dataclass(frozen=True)
 class Layout:
     """A layout folder: grid, story rules, and its templates."""
 
@@ -64,6 +93,7 @@ class Layout:
     preview_margin: float
     story_template: str
     css_template: str
+    pages: PageRules | None = None
 
 
 def _get(data: dict[str, Any], path: str, default: Any = None) -> Any:
@@ -98,6 +128,8 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
             margin_right=to_pt(_get(data, "page.margin-right")),
             columns=int(_get(data, "grid.columns")),
             gutter=to_pt(_get(data, "grid.gutter")),
+            rows=int(_get(data, "grid.rows", 20)),
+            row_gap=to_pt(_get(data, "grid.row-gap", "5mm")),
         )
         lead = _get(data, "story.lead-photo-columns", "auto")
         story = StoryRules(
@@ -116,6 +148,13 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
             preview_margin=to_pt(_get(data, "preview.margin", "10mm")),
             story_template=str(_get(data, "templates.story")),
             css_template=str(_get(data, "templates.css")),
+            pages=PageRules(
+                templates_folder=str(_get(data, "pages.templates")),
+                page_template=str(_get(data, "pages.page-template")),
+                min_story_lines=int(_get(data, "pages.min-story-lines", 6)),
+                min_jump_lines=int(_get(data, "pages.min-jump-lines", 4)),
+                feather_lines=float(_get(data, "pages.feather-lines", 3)),
+            ) if "pages" in data else None,
         )
     except KeyError as exc:
         raise LayoutError(f"{toml}: missing setting '{exc.args[0]}'") from exc

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from epaper import l10n
 from epaper.layout.compose import FlowBlock, StoryParts
-from epaper.layout.fit import Fit
+from epaper.layout.fit import Fit, block_starts
 from epaper.layout.galley import Galley, Line
 from epaper.layout.grid import Layout
 from epaper.layout.story import StoryFrame
@@ -114,6 +114,7 @@ class LineView:
     hyphen: bool
     is_line: bool = True
     is_jump: bool = False
+    space_before: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class SlotView:
     offset: float  # centres the block in its whole number of grid lines
     is_line: bool = False
     is_jump: bool = False
+    space_before: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -207,13 +209,15 @@ def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | Box
 
 def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head: HeadView,
                lead: Image | None, galley: Galley, fit: Fit,
-               views: dict[int, ParaView | BoxView], column_rules: bool) -> StoryView:
+               views: dict[int, ParaView | BoxView], column_rules: bool,
+               feather: Sequence[float] = ()) -> StoryView:
     """Place the fitted galley's lines and boxes in the frame's columns."""
     columns = []
     rects = frame.column_rects()
     for n, (rect, indices) in enumerate(zip(rects, fit.columns, strict=True)):
         columns.append(ColumnView(n + 1, rect.x, rect.y, rect.width, rect.height,
-                                  column_items(galley, indices, views)))
+                                  column_items(galley, indices, views,
+                                               feather[n] if feather else 0.0)))
     rules: tuple[RuleView, ...] = ()
     if column_rules:  # hairlines in the gutters, from the higher column top to the foot
         rules = tuple(RuleView(r.x - frame.gutter / 2, min(r.y, rects[n - 1].y),
@@ -225,19 +229,24 @@ def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head
 
 
 def column_items(galley: Galley, indices: Sequence[int],
-                 views: dict[int, ParaView | BoxView]) -> tuple[LineView | SlotView, ...]:
+                 views: dict[int, ParaView | BoxView],
+                 feather: float = 0.0) -> tuple[LineView | SlotView, ...]:
+    """The column's lines and boxes; ``feather`` is added before each new block."""
     items: list[LineView | SlotView] = []
-    for i in indices:
+    starts = set(block_starts(galley, indices)) if feather else set()
+    for k, i in enumerate(indices):
         item = galley.items[i]
         view = views[item.block]
+        space = feather if k in starts else 0.0
         if isinstance(item, Line):
             assert isinstance(view, ParaView)
             items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
-                                  item.height, item.first, item.last, item.hyphen))
+                                  item.height, item.first, item.last, item.hyphen,
+                                  space_before=space))
         else:
             assert isinstance(view, BoxView)
             offset = (item.height - item.natural) / 2
-            items.append(SlotView(view, item.height, round(offset, 3)))
+            items.append(SlotView(view, item.height, round(offset, 3), space_before=space))
     return tuple(items)
 
 
@@ -303,3 +312,62 @@ def measure_html(templates: Templates, stories: Sequence[MeasureView], width: fl
     """The measuring document: one story per (very tall) page."""
     lang = stories[0].lang if stories else "en"
     return templates.render("measure.html.j2", lang, width + 40, 100_000, stories=stories)
+
+
+# -- newspaper pages ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoxRect:
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PageView:
+    label: str
+    width: float
+    height: float
+    lang: str
+    section_title: str
+    masthead: BoxRect | None
+    masthead_title: str
+    masthead_line: str
+    folio: BoxRect | None
+    folio_left: str
+    folio_right: str
+    stories: tuple[StoryView, ...]
+    ads: tuple[BoxRect, ...]
+    fillers: tuple[BoxRect, ...]
+    rules: tuple[BoxRect, ...]
+
+
+def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head: HeadView,
+                  lead: Image | None, galley: Galley, fit: Fit,
+                  views: dict[int, ParaView | BoxView], column_rules: bool,
+                  jump_from: str = "", jump_to: str = "", jump_to_label: str = "",
+                  feather: Sequence[float] = ()) -> StoryView:
+    """A story fragment on a page; ``jump_to`` adds the "Continued on" line to its last
+    column, ``jump_from`` gives it a continuation head."""
+    story = story_view(slug, lang, x, y, frame, head, lead, galley, fit, views, column_rules,
+                       feather)
+    if jump_to:
+        columns = list(story.columns)
+        last = columns[-1]
+        columns[-1] = ColumnView(last.number, last.x, last.y, last.width, last.height,
+                                 (*last.items, JumpLineView(jump_to, galley.pitch,
+                                                            jump_to_label)))
+        story = StoryView(**{**story.__dict__, "columns": tuple(columns)})
+    if jump_from:
+        story = StoryView(**{**story.__dict__, "jump_from": jump_from, "lead": None})
+    return story
+
+
+def pages_html(templates: Templates, pages: Sequence[PageView], lang: str) -> str:
+    """The document of newspaper pages (one WeasyPrint page each)."""
+    grid = templates.layout.grid
+    assert templates.layout.pages is not None
+    return templates.render(templates.layout.pages.page_template, lang, grid.page_width,
+                            grid.page_height, pages=pages)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from epaper.errors import RenderError, SandboxError
@@ -119,6 +120,8 @@ def write_pdf(rendered: Rendered, target: Path | None = None) -> bytes:
 # -- the box tree ------------------------------------------------------------------------
 
 def _walk(box: Any) -> Iterator[Any]:
+    if isinstance(box, AbsolutePlaceholder):  # absolutely positioned boxes sit inside these
+        box = box._box
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _walk(child)

@@ -1,0 +1,286 @@
+"""Newspaper pages from articles: measure → paginate → render → verify.
+
+The page model (``epaper.layout.paginate.Pages``) is the product; the PDF and the report
+are made from it. The edition build adds what makes pages an edition (dates, masthead
+text, outline, metadata) on top of this.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from epaper import l10n
+from epaper.errors import InputErrors, Problem, RenderError
+from epaper.layout.galley import Line
+from epaper.layout.grid import Layout
+from epaper.layout.paginate import (
+    Fragment,
+    Page,
+    Pages,
+    PageSpec,
+    Paginator,
+    Section,
+    check_plan,
+    default_sections,
+)
+from epaper.layout.templates import PageTemplate, load_templates
+from epaper.model import Article, Paragraph
+from epaper.render import weasy
+from epaper.render.fonts import FontSet
+from epaper.render.html import (
+    BoxRect,
+    PageView,
+    StoryView,
+    flow_views,
+    fragment_view,
+    head_view,
+    pages_html,
+)
+from epaper.typeset import StoryMeasure, Typesetter
+from epaper.units import PT_PER
+
+MM2 = PT_PER["mm"] ** 2
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What the page furniture says: masthead and folios (the edition fills these in)."""
+
+    title: str = "epaper"
+    masthead_line: str = ""
+    folio_right: str = ""
+
+
+@dataclass
+class PagesResult:
+    pages: Pages
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    files_read: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, object]:
+        """The machine-readable report: pages, stories, quality, warnings, timings."""
+        return pages_report(self.pages, self.warnings, self.timings)
+
+
+class PageMaker:
+    """Makes pages with one layout (its page templates) and one font set."""
+
+    def __init__(self, layout: Layout | str = "broadsheet", fonts: FontSet | None = None) -> None:
+        self.typesetter = Typesetter(layout, fonts)
+        self.layout = self.typesetter.layout
+        self.templates: dict[str, PageTemplate] = load_templates(self.layout)
+
+    def spans(self) -> set[int]:
+        return {stack.span for t in self.templates.values() for stack in t.stacks}
+
+    def paginate(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
+                 sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
+                 warnings: list[str] | None = None,
+                 timings: dict[str, float] | None = None) -> tuple[Pages, weasy.Sandbox]:
+        """Measure and place: the page model, and the sandbox the measuring used."""
+        timings = timings if timings is not None else {}
+        problems = check_plan(explicit, self.templates, {a.slug for a in articles})
+        slugs = [a.slug for a in articles]
+        for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+            paths = ", ".join(str(a.path) for a in articles if a.slug == slug)
+            problems.append(_problem(f"two articles share the slug '{slug}' ({paths})",
+                                     "give one of them another 'slug:' in its front matter"))
+        if problems:
+            raise InputErrors(problems)
+        self.typesetter.check_fonts(articles)
+        sandbox = self.typesetter.sandbox(roots)
+        t0 = time.perf_counter()
+        measures = self.typesetter.measure(articles, self.spans(), sandbox, base, warnings)
+        timings["measure"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        sections = list(sections) if sections is not None else default_sections(measures)
+        pages = Paginator(self.layout, self.templates).paginate(sections, measures, explicit)
+        timings["place_fit"] = time.perf_counter() - t0
+        return pages, sandbox
+
+    def page_views(self, pages: Pages, furniture: Furniture) -> list[PageView]:
+        """What the page template shows, page by page."""
+        grid = self.layout.grid
+        labels = {p.index: p.label for p in pages.pages}
+        views = []
+        for page in pages.pages:
+            stories = tuple(self._fragment_view(pages.measures[f.slug], f, labels)
+                            for f in page.fragments)
+            masthead = page.template.masthead_rect(grid)
+            lang = _page_lang(pages, page)
+            folio = None if masthead else BoxRect(grid.margin_left, grid.margin_top - 22,
+                                                  grid.span(grid.columns), 14)
+            views.append(PageView(
+                page.label, grid.page_width, grid.page_height, lang, page.section.title,
+                BoxRect(masthead.x, masthead.y, masthead.width, masthead.height)
+                if masthead else None,
+                furniture.title, furniture.masthead_line, folio,
+                f"{page.label} · {page.section.title}",
+                " · ".join(x for x in (furniture.title, furniture.folio_right) if x),
+                stories,
+                tuple(BoxRect(r.x, r.y, r.width, r.height,
+                              l10n.labels(lang)["advertisement"])
+                      for r in (page.template.ad_rect(ad, grid) for ad in page.template.ads)),
+                tuple(BoxRect(f.rect.x, f.rect.y, f.rect.width, f.rect.height,
+                              l10n.labels(lang)["filler"]) for f in page.fillers),
+                tuple(BoxRect(r.x, r.y, r.width, 0) for r in page.rules)))
+        return views
+
+    def _fragment_view(self, m: StoryMeasure, f: Fragment, labels: dict[int, str]) -> StoryView:
+        words = l10n.labels(m.lang)
+        views = flow_views(m.parts.flow, m.lang)
+        jump_to = words["continued_on"].format(page=labels[f.jump_to]) if f.jump_to is not None \
+            else ""
+        jump_from = words["continued_from"].format(page=labels[f.jump_from]) \
+            if f.jump_from is not None else ""
+        return fragment_view(m.slug, m.lang, f.x, f.y, f.frame,
+                             head_view(m.article, f.frame.columns, m.lang),
+                             m.parts.lead if f.part == 0 else None, m.galley, f.fit, views,
+                             self.layout.story.column_rules, jump_from, jump_to,
+                             labels.get(f.jump_to, "") if f.jump_to is not None else "",
+                             f.feather)
+
+    def render(self, pages: Pages, sandbox: weasy.Sandbox, base: Path, furniture: Furniture,
+               warnings: list[str]) -> weasy.Rendered:
+        """Lay out every page in one WeasyPrint document and check it against the plan."""
+        views = self.page_views(pages, furniture)
+        html = pages_html(self.typesetter.templates, views, views[0].lang if views else "en")
+        rendered = weasy.render(html, sandbox, base)
+        warnings.extend(rendered.warnings)
+        if rendered.page_count != len(pages.pages):
+            raise RenderError(f"{len(pages.pages)} pages planned, {rendered.page_count} set")
+        planned = [sum(1 for i in col if isinstance(pages.measures[f.slug].galley.items[i], Line))
+                   for p in pages.pages for f in p.fragments for col in f.fit.columns]
+        checks = weasy.columns_set(rendered)
+        if len(checks) != len(planned):
+            raise RenderError(f"{len(planned)} columns planned, {len(checks)} set")
+        for n, (check, want) in enumerate(zip(checks, planned, strict=True)):
+            if check.rewrapped or check.text_lines != want or \
+                    check.content_bottom > check.box_bottom + 0.5:
+                raise RenderError(f"column {n + 1} of the pages did not set as planned "
+                                  f"({check.text_lines} lines for {want})")
+        return rendered
+
+    def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
+             sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
+             furniture: Furniture = Furniture()) -> PagesResult:
+        """Articles to pages: the page model and the PDF."""
+        warnings: list[str] = [w for a in articles for w in a.warnings]
+        timings: dict[str, float] = {}
+        pages, sandbox = self.paginate(articles, roots, base, sections, explicit, warnings,
+                                       timings)
+        t0 = time.perf_counter()
+        rendered = self.render(pages, sandbox, base, furniture, warnings)
+        timings["render"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pdf = weasy.write_pdf(rendered)
+        timings["write"] = time.perf_counter() - t0
+        warnings.extend(overset_warnings(pages))
+        return PagesResult(pages, pdf, warnings, timings, list(sandbox.fetched))
+
+
+def _problem(message: str, fix: str) -> Problem:
+    return Problem(None, message, fix=fix)
+
+
+def _page_lang(pages: Pages, page: Page) -> str:
+    langs = [pages.measures[f.slug].lang for f in page.fragments]
+    return max(set(langs), key=langs.count) if langs else "en"
+
+
+def overset_warnings(pages: Pages) -> list[str]:
+    """A loud line for every story that did not reach print whole."""
+    out = []
+    for u in pages.unplaced:
+        out.append(f"overset: '{u.slug}' was not placed ({u.lines} lines): {u.why}")
+    return out
+
+
+# -- the report ------------------------------------------------------------------------------
+
+def _word_starts(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text)
+            if not ch.isspace() and (i == 0 or text[i - 1].isspace())]
+
+
+def _box(r: object) -> list[float]:
+    return [round(getattr(r, k), 2) for k in ("x", "y", "width", "height")]
+
+
+def story_words(m: StoryMeasure, indices: Sequence[int]) -> int:
+    """Words that start in the given galley lines."""
+    texts = {fb.index: fb.block.text for fb in m.parts.flow if isinstance(fb.block, Paragraph)}
+    starts = {k: _word_starts(t) for k, t in texts.items()}
+    n = 0
+    for i in indices:
+        item = m.galley.items[i]
+        if isinstance(item, Line):
+            n += sum(1 for s in starts[item.block] if item.start <= s < item.end)
+    return n
+
+
+def page_quality(pages: Pages, page: Page, row_gap: float) -> dict[str, object]:
+    """Fill ratio, empty area, overset, widows/orphans and jumps of one page."""
+    area = page.story_area - sum(r.width * row_gap for r in page.rules)
+    filled = sum(f.frame.width * f.frame.depth - f.empty_area(pages.measures[f.slug])
+                 for f in page.fragments)
+    return {
+        "fill_ratio": round(filled / area, 4) if area else 0.0,
+        "empty_area_mm2": round(max(0.0, area - filled) / MM2),
+        "story_area_mm2": round(area / MM2),
+        "fillers": len(page.fillers),
+        "overset_lines": sum(
+            1 for f in page.fragments if f.jump_to is None for i in f.fit.overset
+            if isinstance(pages.measures[f.slug].galley.items[i], Line)),
+        "widows": sum(f.fit.widows for f in page.fragments),
+        "orphans": sum(f.fit.orphans for f in page.fragments),
+        "jumps_out": sum(1 for f in page.fragments if f.jump_to is not None),
+        "jumps_in": sum(1 for f in page.fragments if f.jump_from is not None),
+    }
+
+
+def pages_report(pages: Pages, warnings: Sequence[str], timings: dict[str, float],
+                 row_gap: float = 14.17) -> dict[str, object]:
+    """The pages and stories sections of the report (JSON-ready)."""
+    labels = {p.index: p.label for p in pages.pages}
+    page_rows = []
+    for page in pages.pages:
+        frags = []
+        for f in page.fragments:
+            m = pages.measures[f.slug]
+            frags.append({
+                "slug": f.slug, "part": f.part, "slot": f.slot, "box_pt": _box(f.rect),
+                "columns_pt": [[round(f.x + r.x, 2), round(f.y + r.y, 2), round(r.width, 2),
+                                round(r.height, 2)] for r in f.frame.column_rects()],
+                "lines": sum(1 for col in f.fit.columns for i in col
+                             if isinstance(m.galley.items[i], Line)),
+                "jump_to": labels.get(f.jump_to) if f.jump_to is not None else None,
+                "jump_from": labels.get(f.jump_from) if f.jump_from is not None else None,
+                "why": f.why,
+            })
+        page_rows.append({"index": page.index, "label": page.label,
+                          "template": page.template.name, "section": page.section.id,
+                          "stories": frags, "quality": page_quality(pages, page, row_gap)})
+    stories = []
+    for slug, m in pages.measures.items():
+        parts = pages.fragments_of(slug)
+        placed = [i for _, f in parts for col in f.fit.columns for i in col]
+        lines = sum(1 for i in m.galley.items if isinstance(i, Line))
+        lines_set = sum(1 for i in placed if isinstance(m.galley.items[i], Line))
+        stories.append({
+            "slug": slug, "section": m.article.section, "priority": m.article.priority,
+            "file": str(m.article.path),
+            "pages": [p.label for p, _ in parts],
+            "fragments": len(parts),
+            "jumps": max(0, len(parts) - 1),
+            "lines": lines, "lines_set": lines_set, "overset_lines": lines - lines_set,
+            "words_in_source": story_words(m, range(len(m.galley.items))),
+            "words_set": story_words(m, placed),
+        })
+    return {"pages": page_rows, "stories": stories, "warnings": list(warnings),
+            "timings_s": {k: round(v, 3) for k, v in timings.items()}}
