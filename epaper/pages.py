@@ -196,6 +196,14 @@ def _page_lang(pages: Pages, page: Page) -> str:
 def overset_warnings(pages: Pages) -> list[str]:
     """A loud line for every story that did not reach print whole."""
     out = []
+    for page in pages.pages:
+        for f in page.fragments:
+            if f.fit.overset and f.jump_to is None:
+                g = pages.measures[f.slug].galley
+                lines = sum(1 for i in f.fit.overset if isinstance(g.items[i], Line))
+                out.append(f"overset: '{f.slug}' on {page.label} (slot '{f.slot}'): {lines} "
+                           f"lines, {story_words(pages.measures[f.slug], f.fit.overset)} words "
+                           "do not fit and may not jump")
     for u in pages.unplaced:
         out.append(f"overset: '{u.slug}' was not placed ({u.lines} lines): {u.why}")
     return out

@@ -73,7 +73,7 @@ class Typesetter:
 
     def sandbox(self, folders: Iterable[Path]) -> weasy.Sandbox:
         """Files the renderer may read: these folders, the layout, the declared fonts."""
-        return weasy.Sandbox((*(Path(f).resolve() for f in folders), self.layout.folder),
+        return weasy.Sandbox((*(Path(f).resolve() for f in folders), *self.layout.folders),
                              self.fonts.files)
 
     def measure(self, articles: Sequence[Article], spans: Iterable[int],
@@ -85,8 +85,8 @@ class Typesetter:
         parts = [story_parts(a) for a in articles]
         views = []
         for n, (article, part) in enumerate(zip(articles, parts, strict=True)):
-            lead_cols = sorted({self.layout.story.lead_columns(s, part.lead.columns)
-                                for s in spans}) if part.lead else []
+            # every width the lead photo may take, so placement may shrink or grow it
+            lead_cols = list(range(1, max(spans) + 1)) if part.lead else []
             views.append(measure_view(
                 f"s{n}", article, part, article.lang or "en",
                 [(s, grid.span(s)) for s in spans], [(c, grid.span(c)) for c in lead_cols],

@@ -95,12 +95,18 @@ def reading_order_words(proof: Proof, column_xs: list[tuple[float, float]], top:
     for x0, x1 in column_xs:
         col = [w for w in words if x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1]
         lines.extend(" ".join(w["text"] for w in line) for line in group_lines(col))
+    return join_lines(lines)
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """Words of set lines read in order: a hyphenated line end (U+2010) is undone, a break
+    after a hard hyphen ("lower-income") joins without a space."""
     text = ""
     for line in lines:
         if text.endswith("\u2010"):
-            text = text[:-1] + line  # a hyphenated word goes on in the next line
+            text = text[:-1] + line
         elif text.endswith("-") and text[-2:-1].isalpha():
-            text = text + line  # broken after a hard hyphen ("lower-income")
+            text = text + line
         else:
             text = f"{text} {line}" if text else line
     return text.split()

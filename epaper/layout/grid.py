@@ -94,6 +94,12 @@ class Layout:
     story_template: str
     css_template: str
     pages: PageRules | None = None
+    base: Path | None = None  # a layout whose templates this one uses where it has none
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where this layout's templates are looked up, in order."""
+        return (self.folder,) + ((self.base,) if self.base else ())
 
 
 def _get(data: dict[str, Any], path: str, default: Any = None) -> Any:
@@ -155,6 +161,8 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
                 min_jump_lines=int(_get(data, "pages.min-jump-lines", 4)),
                 feather_lines=float(_get(data, "pages.feather-lines", 3)),
             ) if "pages" in data else None,
+            base=(data_dir("layouts") / str(data["templates"]["base"])).resolve()
+            if "base" in data.get("templates", {}) else None,
         )
     except KeyError as exc:
         raise LayoutError(f"{toml}: missing setting '{exc.args[0]}'") from exc
@@ -163,6 +171,7 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
     if grid.columns < 1 or grid.column_width <= 0:
         raise LayoutError(f"{toml}: the grid leaves no room for columns")
     for template in (layout.story_template, layout.css_template):
-        if not (folder / template).is_file():
-            raise LayoutError(f"{toml}: template '{template}' not found in {folder}")
+        if not any((f / template).is_file() for f in layout.folders):
+            raise LayoutError(f"{toml}: template '{template}' not found in "
+                              + " or ".join(map(str, layout.folders)))
     return layout

@@ -23,10 +23,8 @@ from epaper.layout.fit import (
 from epaper.layout.galley import Galley, Line
 from epaper.layout.grid import Layout
 from epaper.layout.story import Rect, StoryFrame, frame_for, natural_depth
-from epaper.layout.templates import PageTemplate, Slot, Stack
+from epaper.layout.templates import PageTemplate, Slot, Stack, by_role
 from epaper.typeset import StoryMeasure
-
-CANDIDATES = 6  # how far down the priority queue placement may look for a better fit
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,10 @@ class Fragment:
     frame: StoryFrame
     fit: Fit
     why: str
-    jump_to: int | None = None  # page index of the next part
+    jump_to: int | None = None  # page index of the next part (linked when all is placed)
     jump_from: int | None = None  # page index of the previous part
+    from_fragment: int | None = None  # the previous part's place in that page's fragments
+    continues: bool = False  # the rest goes on to a later page
     feather: tuple[float, ...] = ()  # space added before each paragraph, per column
 
     @property
@@ -71,7 +71,7 @@ class Fragment:
 
     @property
     def jumps(self) -> bool:
-        return self.jump_to is not None
+        return self.continues
 
     def empty_area(self, measure: StoryMeasure) -> float:
         """Unused depth at the foot of the columns, times the column width."""
@@ -122,6 +122,8 @@ class _Space:
     width: float
     span: int
     slot: str
+    above: int | None = None  # index in the page's fragments of the story just above
+    rule: int | None = None  # index in the page's rules of the hairline under it
 
 
 
@@ -144,6 +146,27 @@ class Pages:
     def fragments_of(self, slug: str) -> list[tuple[Page, Fragment]]:
         out = [(p, f) for p in self.pages for f in p.fragments if f.slug == slug]
         return sorted(out, key=lambda pf: pf[1].part)
+
+
+BEAM_WIDTH = 12  # sequences kept at each step of the stack search
+BEAM_CANDIDATES = 14  # waiting stories tried at each step, in priority order
+
+
+@dataclass(frozen=True)
+class _Step:
+    pending: _Pending
+    depth: float | None  # None: whole, at its natural depth
+    lead_cols: int
+    how: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    y: float
+    steps: tuple[_Step, ...]
+    used: frozenset[int]
+    cost: float
+    closed: bool
 
 
 @dataclass
@@ -175,48 +198,74 @@ class Paginator:
         self.min_jump_lines = layout.pages.min_jump_lines
         self.pages: list[Page] = []
         self.unplaced: list[Unplaced] = []
-        self._natural: dict[tuple[str, tuple[int, ...], int, int], float] = {}
+        self._natural: dict[tuple[str, tuple[int, ...], int, int, int],
+                            tuple[float, float]] = {}
+        self._measures_by_slug: dict[str, StoryMeasure] = {}
 
     # -- setting one fragment --------------------------------------------------------------
 
-    def _frame(self, p: _Pending, span: int, depth: float) -> StoryFrame:
+    def lead_options(self, p: _Pending, span: int) -> list[int]:
+        """Lead photo widths to try for a story at ``span`` (0: no photo above the text)."""
+        lead = p.measure.parts.lead
+        if p.part or lead is None:
+            return [0]
+        default = self.layout.story.lead_columns(span, lead.columns)
+        if lead.columns:  # the article asks for a width: keep it
+            return [default]
+        return [default] + [c for c in range(span, 0, -1) if c != default]
+
+    def _frame(self, p: _Pending, span: int, depth: float,
+               lead_cols: int | None = None) -> StoryFrame:
         m = p.measure
         head = m.heads[span] if p.part == 0 else m.jump_heads[span]
-        lead_cols = lead = 0.0
-        if p.part == 0 and m.parts.lead is not None:
-            lead_cols = self.layout.story.lead_columns(span, m.parts.lead.columns)
-            lead = m.leads[int(lead_cols)]
-        return frame_for(self.grid, span, head, int(lead_cols), lead, depth)
+        if lead_cols is None:
+            lead_cols = self.lead_options(p, span)[0]
+        lead = m.leads[lead_cols] if lead_cols else 0.0
+        return frame_for(self.grid, span, head, lead_cols, lead, depth)
 
-    def natural(self, p: _Pending, span: int) -> float:
+    def natural(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
         """The depth at which the story (or its rest) sets completely at ``span``."""
-        key = (p.measure.slug, p.items, p.part, span)
+        return self._natural_frame(p, span, lead_cols)[0]
+
+    def waste(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
+        """Empty area at the foot of the columns when set whole, in body lines of the
+        story's width."""
+        return self._natural_frame(p, span, lead_cols)[1]
+
+    def _natural_frame(self, p: _Pending, span: int,
+                       lead_cols: int | None) -> tuple[float, float]:
+        if lead_cols is None:
+            lead_cols = self.lead_options(p, span)[0]
+        key = (p.measure.slug, p.items, p.part, span, lead_cols)
         if key not in self._natural:
             g = p.measure.galley
             sub = Galley(tuple(g.items[i] for i in p.items), g.pitch)
-            self._natural[key] = natural_depth(sub, self._frame(p, span, 0.0), self.rules).depth
+            frame = natural_depth(sub, self._frame(p, span, 0.0, lead_cols), self.rules)
+            fit = fit_subset(g, p.items, [r.height for r in frame.column_rects()], self.rules)
+            empty = sum((r.height - fit.used(g, c)) * r.width
+                        for c, r in enumerate(frame.column_rects()))
+            self._natural[key] = (frame.depth, empty / (frame.width * g.pitch))
         return self._natural[key]
 
-    def min_depth(self, p: _Pending, span: int) -> float:
+    def min_depth(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
         """The least depth worth starting the story (or a continuation) in: its head and
         some lines."""
         lines = self.min_story_lines if p.part == 0 else self.min_jump_lines
-        return self._frame(p, span, 0).head_height + self._lead(p, span) + \
-            lines * p.measure.galley.pitch
+        frame = self._frame(p, span, 0, lead_cols)
+        return frame.head_height + frame.lead_height + lines * p.measure.galley.pitch
 
-    def _lead(self, p: _Pending, span: int) -> float:
-        return self._frame(p, span, 0).lead_height
-
-    def set_in(self, p: _Pending, span: int, depth: float | None) -> tuple[StoryFrame, Fit]:
+    def set_in(self, p: _Pending, span: int, depth: float | None,
+               may_jump: bool = True, lead_cols: int | None = None) -> tuple[StoryFrame, Fit]:
         """Set the pending story at ``span``: at its natural depth, or into ``depth`` with
-        the rest jumping (one line kept for "Continued on …")."""
+        the rest jumping (one line kept for "Continued on …") or, where it may not jump,
+        overset."""
         g = p.measure.galley
         if depth is None:
-            depth = self.natural(p, span)
-        frame = self._frame(p, span, depth)
+            depth = self.natural(p, span, lead_cols)
+        frame = self._frame(p, span, depth, lead_cols)
         caps = [r.height for r in frame.column_rects()]
         fit = fit_subset(g, p.items, caps, self.rules)
-        if fit.overset:
+        if fit.overset and may_jump:
             caps[-1] = max(0.0, caps[-1] - g.pitch)
             fit = fit_subset(g, p.items, caps, self.rules)
             fit = cut_for_jump(fit, g, self.min_jump_lines, self.rules.orphans)
@@ -232,61 +281,22 @@ class Paginator:
         return page
 
     def place(self, page: Page, p: _Pending, slot: str, x: float, y: float, span: int,
-              depth: float | None, why: str, continuations: list[_Pending]) -> Fragment:
-        """Put a fragment on the page; a rest that does not fit joins ``continuations``."""
-        frame, fit = self.set_in(p, span, depth)
+              depth: float | None, why: str, continuations: list[_Pending],
+              may_jump: bool = True, lead_cols: int | None = None) -> Fragment:
+        """Put a fragment on the page; a rest that does not fit joins ``continuations``
+        (or, where the slot forbids jumps, stays overset and is reported)."""
+        frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
         fragment = Fragment(p.measure.slug, p.part, slot, x, y, frame, fit, why,
-                            jump_from=p.from_page,
-                            feather=feathering(fit, p.measure.galley, bool(fit.overset),
+                            jump_from=p.from_page, from_fragment=p.from_fragment,
+                            continues=bool(fit.overset) and may_jump,
+                            feather=feathering(fit, p.measure.galley,
+                                               bool(fit.overset) and may_jump,
                                                self.layout.pages.feather_lines))
         page.fragments.append(fragment)
-        if p.from_page is not None and p.from_fragment is not None:
-            prev_page = self.pages[p.from_page]
-            prev = prev_page.fragments[p.from_fragment]
-            prev_page.fragments[p.from_fragment] = _replace(prev, jump_to=page.index)
-        if fit.overset:
+        if fit.overset and may_jump:
             continuations.append(_Pending(p.measure, fit.overset, p.part + 1, page.index,
                                           len(page.fragments) - 1))
         return fragment
-
-    def choose(self, queue: list[_Pending], span: int, room: float, kind: str,
-               must_first: bool, whole_only: bool = False) -> tuple[_Pending, str] | None:
-        """The story to put in ``room`` points of a stack ``span`` columns wide
-        (``whole_only``: only one that sets whole there)."""
-        gap = self.grid.row_gap
-        candidates = queue[:CANDIDATES] if kind != "briefs" else sorted(
-            queue, key=lambda p: (-p.measure.article.priority, self.natural(p, span)))
-        best: tuple[float, int, _Pending, str] | None = None
-        for order, p in enumerate(candidates):
-            if self.min_depth(p, span) > room + EPS:
-                continue
-            natural = self.natural(p, span)
-            if whole_only and natural > room + EPS:
-                continue
-            pitch = p.measure.galley.pitch
-            if natural <= room + EPS:
-                hole = room - natural
-                rest_room = hole - gap
-                if rest_room + EPS >= min((self.min_depth(q, span) for q in queue if q is not p),
-                                          default=float("inf")):
-                    score, how = 0.0, "sets whole; room remains below for another story"
-                else:
-                    score, how = hole / pitch, (f"sets whole, {hole / pitch:.0f} lines left"
-                                                if hole > pitch else "sets whole, to the line")
-            else:
-                over = (natural - room) / pitch
-                score = 0.0 if over >= self.min_jump_lines else 8.0
-                how = f"fills the space and jumps ({over:.0f} lines more)"
-            if must_first:
-                return p, how
-            score += order * 0.5  # priority order counts: a little worse fit is fine
-            if best is None or score < best[0]:
-                best = (score, order, p, how)
-            if score <= 1.0 and kind != "briefs":
-                break
-        if best is None:
-            return None
-        return best[2], best[3]
 
     def fill_stack(self, page: Page, stack: Stack, queue: list[_Pending],
                    continuations: list[_Pending], lead_first: bool, whole_only: bool) -> None:
@@ -302,46 +312,103 @@ class Paginator:
     def fill_stories(self, page: Page, space: _Space, slots: Sequence[Slot],
                      queue: list[_Pending], continuations: list[_Pending], lead_first: bool,
                      whole_only: bool) -> None:
-        """Stories from the queue into the space, template slots first, then extra ones."""
-        gap = self.grid.row_gap
-        k = 0
-        while queue:
+        """Stories from the queue into the space, template slots first, then extra ones,
+        in the order a search over the waiting stories found best (see ``plan_stack``)."""
+        for k, step in enumerate(self.plan_stack(space, slots, queue, lead_first, whole_only)):
             slot = slots[k] if k < len(slots) else None
-            room = space.bottom - space.y
-            if k < len(slots) - 1 and slot is not None:  # an upper slot of a stack
-                rect = slot.rect(self.grid, True)
-                room = rect.y + rect.height - space.y
-            kind = slot.kind if slot else "story"
-            lead = lead_first and k == 0
-            picked = self.choose(queue, space.span, room, kind, must_first=lead,
-                                 whole_only=whole_only and not lead)
-            if picked is None:
-                break
-            p, how = picked
-            queue.remove(p)
             name = slot.name if slot else f"{space.slot}+{k - len(slots) + 1}"
-            natural = self.natural(p, space.span)
-            depth = None if natural <= room + EPS else room
-            fragment = self.place(page, p, name, space.x, space.y, space.span, depth,
-                                  self._why(p, page, name, how, lead), continuations)
-            space.y += fragment.frame.depth + gap
-            if space.y < space.bottom:
-                page.rules.append(Rect(space.x, space.y - gap / 2, space.width, 0))
-            k += 1
+            jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
+            queue.remove(step.pending)
+            fragment = self.place(page, step.pending, name, space.x, space.y, space.span,
+                                  step.depth,
+                                  self._why(step.pending, page, name, step.how,
+                                            lead_first and k == 0),
+                                  continuations, jumps, step.lead_cols)
+            self._advance(page, space, fragment)
 
-    def final_page(self, page: Page, queue: list[_Pending]) -> bool:
-        """Will the rest of the queue fit on this page? Then nothing on it should jump."""
-        capacity = sum(s.rect.width * s.rect.height for s in page.template.stacks)
-        spans = sorted(s.span for s in page.template.stacks)
-        span = spans[len(spans) // 2]
-        demand = sum((self.natural(p, span) + self.grid.row_gap) * self.grid.span(span)
-                     for p in queue)
-        return demand <= 0.97 * capacity
+    def plan_stack(self, space: _Space, slots: Sequence[Slot], queue: list[_Pending],
+                   lead_first: bool, whole_only: bool) -> list[_Step]:
+        """Which stories, one under another, fill the space best.
+
+        A beam search over sequences of waiting stories (each set whole at its natural
+        depth, the last one possibly filling the rest and jumping). A sequence costs what
+        it leaves empty (the hole at the foot, blank column feet inside stories) in body
+        lines, plus a little for each place a story stands behind in priority order."""
+        gap = self.grid.row_gap
+        span = space.span
+        pitch = queue[0].measure.galley.pitch if queue else 12.0
+        absorbable = self.layout.pages.feather_lines * pitch
+        beam: list[_Plan] = [_Plan(space.y, (), frozenset(), 0.0, False)]
+        finished: list[_Plan] = []
+        while beam:
+            grown: list[_Plan] = []
+            for plan in beam:
+                finished.append(plan)
+                if plan.closed:
+                    continue
+                k = len(plan.steps)
+                slot = slots[k] if k < len(slots) else None
+                room = space.bottom - plan.y
+                if k < len(slots) - 1 and slot is not None:  # an upper slot of a stack
+                    rect = slot.rect(self.grid, True)
+                    room = rect.y + rect.height - plan.y
+                kind = slot.kind if slot else "story"
+                jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
+                lead_here = lead_first and k == 0
+                waiting = [q for q in queue if id(q) not in plan.used]
+                if kind == "briefs":
+                    waiting.sort(key=lambda q: (-q.measure.article.priority,
+                                                self.natural(q, span)))
+                if lead_here:
+                    waiting = waiting[:1]
+                for order, p in enumerate(waiting[:BEAM_CANDIDATES]):
+                    for lead in self.lead_options(p, span):
+                        natural = self.natural(p, span, lead)
+                        cost = plan.cost + order * 0.15 + self.waste(p, span, lead)
+                        if lead != self.lead_options(p, span)[0]:
+                            cost += 0.05
+                        photo = (f"; photo set {lead} column{'s' if lead > 1 else ''} wide"
+                                 if lead and lead != self.lead_options(p, span)[0] else "")
+                        if natural <= room + EPS:
+                            rest = space.bottom - (plan.y + natural)
+                            how = ("sets whole, to the line" if rest < pitch else
+                                   "sets whole; the next story goes below")
+                            grown.append(_Plan(plan.y + natural + gap,
+                                               (*plan.steps, _Step(p, None, lead, how + photo)),
+                                               plan.used | {id(p)}, cost, False))
+                        elif jumps and not (whole_only and not lead_here) and \
+                                self.min_depth(p, span, lead) <= room + EPS:
+                            over = (natural - room) / p.measure.galley.pitch
+                            if over < self.min_jump_lines and not lead_here:
+                                continue
+                            how = f"fills the space and jumps ({over:.0f} lines more)" + photo
+                            last = k >= len(slots) - 1
+                            grown.append(_Plan(plan.y + room + gap,
+                                               (*plan.steps, _Step(p, room, lead, how)),
+                                               plan.used | {id(p)}, cost, last))
+            grown.sort(key=lambda pl: pl.cost + self._hole_cost(space, pl, pitch, absorbable))
+            beam = grown[:BEAM_WIDTH]
+        best = min(finished, key=lambda pl: (
+            pl.cost + self._hole_cost(space, pl, pitch, absorbable)
+            + (0 if len(pl.steps) or not queue else 1000)))
+        return list(best.steps)
+
+    def _hole_cost(self, space: _Space, plan: _Plan, pitch: float, absorbable: float) -> float:
+        """Lines left empty at the foot of the space (a few can be feathered away, more
+        taken up by a photo across the whole story above)."""
+        hole = max(0.0, space.bottom - plan.y)
+        if hole <= absorbable + self.grid.row_gap:
+            return hole / pitch * 0.2
+        if plan.steps:
+            last = plan.steps[-1]
+            lead = last.pending.measure.leads.get(last.lead_cols, 0.0)
+            if last.lead_cols == space.span and hole <= 0.6 * lead:
+                return hole / pitch * 0.1
+        return hole / pitch
 
     def fill_free(self, page: Page, continuations: list[_Pending]) -> None:
         """Continuations from earlier pages into the page's free room: each where it sets
         whole if it can; when none can, one fills the largest room and jumps again."""
-        gap = self.grid.row_gap
 
         def put(p: _Pending, space: _Space, depth: float | None) -> None:
             continuations.remove(p)
@@ -350,9 +417,7 @@ class Paginator:
             fragment = self.place(page, p, space.slot, space.x, space.y, space.span, depth,
                                   self._why(p, page, space.slot, how, False), later)
             continuations[:0] = later
-            space.y += fragment.frame.depth + gap
-            if space.y < space.bottom:
-                page.rules.append(Rect(space.x, space.y - gap / 2, space.width, 0))
+            self._advance(page, space, fragment)
 
         while True:
             eligible = [c for c in continuations
@@ -378,8 +443,58 @@ class Paginator:
             if not placed:
                 return
 
+    def fill_ratio(self, page: Page) -> float:
+        """Share of the page's story area covered by set stories (head, photo, lines)."""
+        area = page.story_area - sum(r.width * self.grid.row_gap for r in page.rules)
+        filled = sum(f.frame.width * f.frame.depth
+                     - f.empty_area(self._measures_by_slug[f.slug]) for f in page.fragments)
+        return filled / area if area > 0 else 0.0
+
+    def _advance(self, page: Page, space: _Space, fragment: Fragment) -> None:
+        """Move the space's top below a fragment just placed in it (and its hairline)."""
+        gap = self.grid.row_gap
+        space.y += fragment.frame.depth + gap
+        space.above, space.rule = len(page.fragments) - 1, None
+        if space.y < space.bottom:
+            page.rules.append(Rect(space.x, space.y - gap / 2, space.width, 0))
+            space.rule = len(page.rules) - 1
+
+    def absorb(self, page: Page, space: _Space) -> None:
+        """A few lines left at the foot of a stack go to the story above: its frame
+        reaches the foot and its columns are justified down to it (feathering)."""
+        if space.above is None or space.y >= space.bottom:
+            return
+        f = page.fragments[space.above]
+        m = self._measures_by_slug[f.slug]
+        extra = space.bottom - (f.y + f.frame.depth)
+        lead_grows = f.frame.lead_columns == f.frame.columns and f.frame.lead_height and \
+            extra <= 0.6 * f.frame.lead_height
+        if extra > self.layout.pages.feather_lines * m.galley.pitch + self.grid.row_gap and \
+                not lead_grows:
+            return
+        lead = f.frame.lead_height
+        if f.frame.lead_columns == f.frame.columns and lead and extra <= 0.6 * lead:
+            # a photo across the whole story grows (cropped taller): no text moves
+            frame = replace(f.frame, lead_height=lead + extra, depth=f.frame.depth + extra)
+            page.fragments[space.above] = replace(
+                f, frame=frame, why=f.why + f"; photo grown {extra:.0f}pt to fill the column")
+        else:
+            frame = f.frame.with_depth(f.frame.depth + extra)
+            fit = replace(f.fit, capacities=tuple(r.height for r in frame.column_rects()))
+            feather = feathering(fit, m.galley, f.jumps, self.layout.pages.feather_lines)
+            if not any(feather):
+                return
+            page.fragments[space.above] = replace(f, frame=frame, fit=fit, feather=feather)
+        if space.rule is not None:
+            page.rules[space.rule] = Rect(0, 0, 0, -1)  # dropped below
+        space.y = space.bottom
+
     def close_page(self, page: Page) -> None:
-        """Room no story could take becomes a house filler (small room stays white)."""
+        """Room no story could take: a few lines go to the story above; more becomes a
+        house filler (small room stays white)."""
+        for space in page.free:
+            self.absorb(page, space)
+        page.rules = [r for r in page.rules if r.height >= 0]
         for space in page.free:
             hole = space.bottom - space.y
             if hole >= 3 * 12.0:
@@ -398,35 +513,39 @@ class Paginator:
         return f"priority {a.priority} of section '{page.section.id}' → slot '{slot}': {how}"
 
     def fill_page(self, page: Page, queue: list[_Pending], continuations: list[_Pending],
-                  lead_first: bool) -> None:
-        """Fill the page's stacks. Where the queue runs out on this page, a second way is
-        tried too: stories set whole where they fit before any may jump. The way that sends
-        fewer stories on to a later page wins, then the fuller page."""
+                  lead_first: bool, role: str | None = None) -> None:
+        """Fill the page, trying each template of its role and two ways of filling:
+        stories in priority order, free to jump; and, where the queue runs out on this
+        page, stories set whole where they fit before any may jump. Continuations from
+        earlier pages take the room left. A way that leaves nothing for a later page wins
+        (this page can close the section); otherwise the fuller page; then the template
+        listed first (the one named like the role)."""
+        templates = by_role(dict(self.templates), role) if role else [page.template]
         trials = []
-        for whole_first in (False, True):
-            trial = Page(page.index, page.section, page.number, page.template,
-                         story_area=page.story_area)
-            q, c = list(queue), list(continuations)
-            self.pages[page.index] = trial
-            for n, stack in enumerate(trial.template.stacks):
-                self.fill_stack(trial, stack, q, c, lead_first and n == 0, whole_first)
-            if whole_first:
-                for space in trial.free:
-                    self.fill_stories(trial, space, (), q, c, False, False)
-            jumps = len(c) - len(continuations)
-            free = sum((s.bottom - s.y) * s.width for s in trial.free)
-            trials.append((bool(q), jumps, free, trial, q, c))
-            if q:  # the page is full and more stories wait: no need for the second way
-                break
-        best = min(trials, key=lambda t: (t[0], t[1], t[2]))
-        _, _, _, trial, q, c = best
+        for rank, template in enumerate(templates):
+            for whole_first in (False, True):
+                trial = Page(page.index, page.section, page.number, template,
+                             story_area=sum(s.rect.width * s.rect.height
+                                            for s in template.stacks))
+                q, c = list(queue), list(continuations)
+                self.pages[page.index] = trial
+                for n, stack in enumerate(template.stacks):
+                    self.fill_stack(trial, stack, q, c, lead_first and n == 0, whole_first)
+                if whole_first:
+                    for space in trial.free:
+                        self.fill_stories(trial, space, (), q, c, False, False)
+                self.fill_free(trial, c)  # continuations from earlier pages
+                later = bool(q) or bool(c)  # something must go on to a later page
+                trials.append(((bool(q), later, -self.fill_ratio(trial), rank),
+                               trial, q, c))
+                if q:  # the page is full and more stories wait: no need for the second way
+                    break
+        _, trial, q, c = min(trials, key=lambda t: t[0])
+        page.template, page.story_area = trial.template, trial.story_area
         page.fragments, page.rules, page.free = trial.fragments, trial.rules, trial.free
         self.pages[page.index] = page
         queue[:] = q
         continuations[:] = c
-        for pending in continuations:  # continuations made on the trial page point here
-            if pending.from_page == page.index:
-                pending.from_page = page.index
 
     # -- sections --------------------------------------------------------------------------
 
@@ -450,14 +569,17 @@ class Paginator:
                 natural = self.natural(pending, slot.span)
                 depth = None if natural <= rect.height + EPS else rect.height
                 self.place(page, pending, slot.name, rect.x, rect.y, slot.span, depth,
-                           f"planned: '{slug}' in slot '{slot.name}'", continuations)
+                           f"planned: '{slug}' in slot '{slot.name}'"
+                           + ("" if slot.jumps or depth is None else
+                              " (this slot does not jump: the rest is overset)"),
+                           continuations, slot.jumps)
         first = not explicit
         guard = 0
         while queue:
-            template = section.first_template if first else section.next_template
-            page = self.new_page(section, template)
+            role = section.first_template if first else section.next_template
+            page = self.new_page(section, by_role(dict(self.templates), role)[0].name)
             before = len(queue)
-            self.fill_page(page, queue, continuations, lead_first=first)
+            self.fill_page(page, queue, continuations, lead_first=first, role=role)
             first = False
             if len(queue) == before:
                 guard += 1
@@ -471,7 +593,7 @@ class Paginator:
         for page in mine:  # continuations go to the next free room of the section first
             self.fill_free(page, continuations)
         while continuations:
-            page = self.new_page(section, "jump")
+            page = self.new_page(section, by_role(dict(self.templates), "jump")[0].name)
             page.free = [_Space(st.rect.x, st.rect.y, st.rect.y + st.rect.height, st.rect.width,
                                 st.span, st.slots[0].name) for st in page.template.stacks]
             self.fill_free(page, continuations)
@@ -488,16 +610,19 @@ class Paginator:
     def paginate(self, sections: Sequence[Section], stories: Sequence[StoryMeasure],
                  explicit: Sequence[PageSpec] = ()) -> Pages:
         """Every section's pages, in order."""
+        self._measures_by_slug = {m.slug: m for m in stories}
         for section in sections:
             mine = [m for m in stories if m.article.section == section.id]
             planned = [s for s in explicit if s.section == section.id]
             if mine or planned:
                 self.section(section, mine, planned)
+        for page in self.pages:  # link each part to the next now that all pages are made
+            for f in page.fragments:
+                if f.jump_from is not None and f.from_fragment is not None:
+                    source = self.pages[f.jump_from]
+                    source.fragments[f.from_fragment] = replace(
+                        source.fragments[f.from_fragment], jump_to=page.index)
         return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced)
-
-
-def _replace(fragment: Fragment, **changes: object) -> Fragment:
-    return replace(fragment, **changes)  # type: ignore[arg-type]
 
 
 def default_sections(stories: Sequence[StoryMeasure],

@@ -79,17 +79,32 @@ def fit_frame(galley: Galley, frame: StoryFrame, rules: FitRules) -> Fit:
 
 
 def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFrame:
-    """The shallowest frame, in whole lines, that holds the whole story (balanced columns)."""
+    """The shallowest frame, in whole lines, that holds the whole story (balanced columns).
+
+    Binary search on the body depth, then a step back while one line less still fits
+    (widow and orphan rules make fitting not quite monotonic)."""
     pitch = galley.pitch
     total = sum(item.height for item in galley.items)
-    body = max(frame.lead_height + pitch, math.ceil(total / frame.columns / pitch - EPS) * pitch)
-    limit = total + frame.lead_height + pitch
-    while body <= limit + EPS:
-        candidate = frame.with_depth(frame.head_height + body)
-        if fit_frame(galley, candidate, rules).fits:
-            return candidate
-        body += pitch
-    return frame.with_depth(frame.head_height + limit)
+    low = max(1, math.ceil((frame.lead_height + pitch) / pitch - EPS),
+              math.ceil(total / frame.columns / pitch - EPS))
+    high = max(low, math.ceil((total + frame.lead_height + pitch) / pitch))
+
+    def fits(lines: int) -> bool:
+        return fit_frame(galley, frame.with_depth(frame.head_height + lines * pitch),
+                         rules).fits
+
+    if not fits(high):
+        return frame.with_depth(frame.head_height + high * pitch)
+    lo, hi = low, high
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    while lo > low and fits(lo - 1):
+        lo -= 1
+    return frame.with_depth(frame.head_height + lo * pitch)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class Slot:
     row: int
     rows: int
     kind: str = "story"  # story | briefs (prefers short, low-priority stories)
+    jumps: bool = True  # may a story here continue on a later page?
 
     def rect(self, grid: Grid, gap_below: bool) -> Rect:
         top = grid.y(self.row)
@@ -58,6 +59,7 @@ class PageTemplate:
     name: str
     description: str
     kind: str  # page | jump
+    role: str  # front | inside | opinion | jump: pages of a role may use any of its templates
     masthead_rows: int
     slots: tuple[Slot, ...]
     ads: tuple[Slot, ...]
@@ -81,7 +83,7 @@ def _slot(entry: dict[str, object], where: str, grid: Grid) -> Slot:
     try:
         slot = Slot(str(entry["name"]), int(entry["col"]) - 1, int(entry["span"]),  # type: ignore[call-overload]
                     int(entry["row"]) - 1, int(entry["rows"]),  # type: ignore[call-overload]
-                    str(entry.get("kind", "story")))
+                    str(entry.get("kind", "story")), bool(entry.get("jumps", True)))
     except KeyError as exc:
         raise LayoutError(f"{where}: a slot needs '{exc.args[0]}'") from exc
     except (TypeError, ValueError) as exc:
@@ -135,7 +137,9 @@ def load_template(path: Path, grid: Grid) -> PageTemplate:
     names = [s.name for s in boxes]
     if len(set(names)) != len(names):
         raise LayoutError(f"{where}: slot names must be unique")
-    return PageTemplate(path.stem, str(data.get("description", "")), str(data.get("kind", "page")),
+    role = str(data.get("role", path.stem))
+    return PageTemplate(path.stem, str(data.get("description", "")),
+                        "jump" if role == "jump" else str(data.get("kind", "page")), role,
                         masthead, slots, ads, _stacks(slots, grid))
 
 
@@ -146,7 +150,14 @@ def load_templates(layout: Layout) -> dict[str, PageTemplate]:
                           "makes story proofs only")
     folder = layout.folder / layout.pages.templates_folder
     templates = {p.stem: load_template(p, layout.grid) for p in sorted(folder.glob("*.toml"))}
+    roles = {t.role for t in templates.values()}
     for needed in ("front", "inside", "jump"):
-        if needed not in templates:
-            raise LayoutError(f"{folder}: missing the '{needed}' page template")
+        if needed not in roles:
+            raise LayoutError(f"{folder}: no page template for the '{needed}' role")
     return templates
+
+
+def by_role(templates: dict[str, PageTemplate], role: str) -> list[PageTemplate]:
+    """The templates a page of ``role`` may use: the one named like the role first."""
+    found = [t for t in templates.values() if t.role == role]
+    return sorted(found, key=lambda t: (t.name != role, t.name))

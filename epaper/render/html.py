@@ -259,7 +259,7 @@ class Templates:
         self.layout = layout
         self.fonts = fonts
         self.env = Environment(
-            loader=ChoiceLoader([FileSystemLoader(layout.folder),
+            loader=ChoiceLoader([*(FileSystemLoader(f) for f in layout.folders),
                                  FileSystemLoader(Path(__file__).parent / "templates")]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )

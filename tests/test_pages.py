@@ -1,0 +1,229 @@
+"""Pages from a folder of ~40 stories: read back from the real PDF.
+
+Every word once and in order across fragments, jump lines that point at the page really
+holding the rest, no overlaps, fill, overset, explanations, explicit plans, a second layout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import ROOT, SAMPLES, group_lines, join_lines
+from epaper.ingest import check_articles
+from epaper.layout.paginate import PageSpec, Section
+from epaper.model import Paragraph
+from epaper.pages import PageMaker, PagesResult
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import make_corpus, write_story  # noqa: E402
+
+BODY = 9.5
+PHOTO = SAMPLES / "images" / "busan-piers.jpg"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, 40, seed=2026, image=PHOTO)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def made(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[PagesResult, Path]:
+    articles = check_articles(sorted(corpus.glob("*.md")))
+    result = PageMaker("broadsheet").make(articles, [corpus], corpus)
+    pdf = tmp_path_factory.mktemp("pages") / "pages.pdf"
+    pdf.write_bytes(result.pdf)
+    return result, pdf
+
+
+@pytest.fixture(scope="module")
+def pdf_words(made) -> list[list[dict]]:
+    _, pdf = made
+    with pdfplumber.open(pdf) as doc:
+        return [page.extract_words(extra_attrs=["size", "fontname"]) for page in doc.pages]
+
+
+def expected_words(result: PagesResult, slug: str) -> list[str]:
+    m = result.pages.measures[slug]
+    words: list[str] = []
+    for fb in m.parts.flow:
+        if isinstance(fb.block, Paragraph):
+            words += "".join(r.text for r in fb.block.runs if "dateline" not in r.styles).split()
+    return words
+
+
+def inside(w: dict, box: list[float], slack: float = 1.0) -> bool:
+    x, y, width, height = box
+    return (x - slack <= w["x0"] and w["x1"] <= x + width + slack
+            and y - slack <= w["top"] and w["bottom"] <= y + height + 4)
+
+
+def fragment_text(words: list[dict], fragment: dict) -> list[str]:
+    """Body words of one fragment, column by column, hyphenated line ends joined."""
+    lines: list[str] = []
+    for col in fragment["columns_pt"]:
+        mine = [w for w in words if abs(w["size"] - BODY) < 0.05 and inside(w, col)]
+        lines += [" ".join(w["text"] for w in line) for line in group_lines(mine)]
+    return join_lines(lines)
+
+
+def test_every_word_of_every_story_once_in_order(made, pdf_words) -> None:
+    result, _ = made
+    report = result.report()
+    by_label = {p["label"]: p for p in report["pages"]}
+    index = {p["label"]: n for n, p in enumerate(report["pages"])}
+    assert len(report["stories"]) == 40
+    jumped = 0
+    for story in report["stories"]:
+        got: list[str] = []
+        parts = sorted(((label, f) for label in story["pages"]
+                        for f in by_label[label]["stories"] if f["slug"] == story["slug"]),
+                       key=lambda lf: lf[1]["part"])
+        for label, fragment in parts:
+            got += fragment_text(pdf_words[index[label]], fragment)
+        assert got == expected_words(result, story["slug"]), story["slug"]
+        assert story["words_set"] == story["words_in_source"] and story["overset_lines"] == 0
+        jumped += story["jumps"] > 0
+    assert jumped >= 3
+
+
+def test_jump_lines_name_the_page_that_holds_the_rest(made, pdf_words) -> None:
+    result, _ = made
+    report = result.report()
+    index = {p["label"]: n for n, p in enumerate(report["pages"])}
+    by_label = {p["label"]: p for p in report["pages"]}
+    checked = 0
+    for page in report["pages"]:
+        words = pdf_words[index[page["label"]]]
+        for f in page["stories"]:
+            if not f["jump_to"]:
+                continue
+            last_col = f["columns_pt"][-1]
+            text = " ".join(w["text"] for w in words if inside(w, last_col) and w["size"] < 9)
+            assert f"Continued on {f['jump_to']}" in text
+            target = by_label[f["jump_to"]]
+            (rest,) = [g for g in target["stories"]
+                       if g["slug"] == f["slug"] and g["part"] == f["part"] + 1]
+            assert rest["jump_from"] == page["label"]
+            head = " ".join(w["text"] for w in pdf_words[index[target["label"]]]
+                            if inside(w, rest["box_pt"]))
+            assert f"CONTINUED FROM {page['label']}" in head.upper()
+            checked += 1
+    assert checked >= 3
+
+
+def test_no_overlaps_nothing_off_the_page(made, pdf_words) -> None:
+    result, _ = made
+    grid = result.pages.pages[0].template and PageMaker().layout.grid
+    report = result.report()
+    for n, page in enumerate(report["pages"]):
+        boxes = [f["box_pt"] for f in page["stories"]]
+        tpl = result.pages.pages[n].template
+        boxes += [[r.x, r.y, r.width, r.height] for r in
+                  (tpl.ad_rect(a, grid) for a in tpl.ads)]
+        for i, a in enumerate(boxes):
+            assert a[0] >= grid.margin_left - 0.01 and a[1] >= grid.margin_top - 0.01
+            assert a[0] + a[2] <= grid.page_width - grid.margin_right + 0.01
+            assert a[1] + a[3] <= grid.page_height - grid.margin_bottom + 0.01
+            for b in boxes[i + 1:]:
+                assert (a[0] + a[2] <= b[0] + 0.01 or b[0] + b[2] <= a[0] + 0.01
+                        or a[1] + a[3] <= b[1] + 0.01 or b[1] + b[3] <= a[1] + 0.01), (a, b)
+        # every word of running text lies inside a story box
+        for w in pdf_words[n]:
+            if abs(w["size"] - BODY) < 0.05:
+                assert any(inside(w, box) for box in boxes), (page["label"], w["text"])
+
+
+def test_fill_except_the_last_page_of_each_section(made) -> None:
+    result, _ = made
+    report = result.report()
+    pages = report["pages"]
+    for n, page in enumerate(pages):
+        last = n == len(pages) - 1 or pages[n + 1]["section"] != page["section"]
+        if not last:
+            assert page["quality"]["fill_ratio"] >= 0.95, (page["label"],
+                                                           page["quality"])
+    assert len({p["section"] for p in pages}) == 5
+
+
+def test_every_placement_is_explained(made) -> None:
+    result, _ = made
+    report = result.report()
+    for page in report["pages"]:
+        for f in page["stories"]:
+            assert f["why"], f
+    firsts = [p for n, p in enumerate(report["pages"])
+              if n == 0 or report["pages"][n - 1]["section"] != p["section"]]
+    for page in firsts:
+        assert "leads the page" in page["stories"][0]["why"]
+    # the priority-1 story of the first section opens the front page
+    assert report["pages"][0]["template"].startswith("front")
+
+
+
+@pytest.fixture
+def strict_layout(tmp_path: Path) -> Path:
+    """A copy of the broadsheet whose inside page cuts stories to fit (no jumps)."""
+    folder = tmp_path / "strict"
+    shutil.copytree(ROOT / "layouts" / "broadsheet", folder)
+    inside = folder / "pages" / "inside.toml"
+    inside.write_text(inside.read_text().replace('name = "top"',
+                                                 'name = "top"\njumps = false'))
+    return folder
+
+
+def test_a_story_that_may_not_jump_is_overset_with_its_line_count(strict_layout, corpus,
+                                                                   tmp_path) -> None:
+    import random
+
+    folder = tmp_path / "long"
+    folder.mkdir()
+    path = write_story(folder, 999, random.Random(5), "business", 2, 60)
+    long = check_articles([path])[0]
+    plan = [PageSpec("business", "inside", {"top": long.slug})]
+    maker = PageMaker(strict_layout)
+    result = maker.make([long], [folder], folder,
+                        sections=[Section("business", "Business", "B")], explicit=plan)
+    report = result.report()
+    (story,) = report["stories"]
+    assert story["overset_lines"] > 0
+    assert story["lines_set"] + story["overset_lines"] == story["lines"]
+    assert any("overset" in w and long.slug in w and f"{story['overset_lines']} lines" in w
+               for w in result.warnings)
+    pdf = tmp_path / "strict.pdf"
+    pdf.write_bytes(result.pdf)
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[0].extract_words(extra_attrs=["size"])
+    (fragment,) = report["pages"][0]["stories"]
+    set_lines = sum(len(group_lines([w for w in words if abs(w["size"] - BODY) < 0.05
+                                     and inside(w, col)])) for col in fragment["columns_pt"])
+    assert set_lines == story["lines_set"]
+
+
+def test_explicit_plan_puts_stories_in_named_slots(corpus) -> None:
+    articles = check_articles(sorted(corpus.glob("*.md")))[:10]
+    national = [a for a in articles if a.section == "national"]
+    plan = [PageSpec("national", "front", {"lead": national[-1].slug,
+                                           "second": national[0].slug})]
+    result = PageMaker().make(articles, [corpus], corpus, explicit=plan)
+    first = result.report()["pages"][0]
+    slots = {f["slot"]: f["slug"] for f in first["stories"]}
+    assert slots["lead"] == national[-1].slug and slots["second"] == national[0].slug
+    assert all(s["words_set"] == s["words_in_source"] for s in result.report()["stories"])
+
+
+def test_tabloid_layout_is_data(corpus, tmp_path) -> None:
+    articles = check_articles(sorted(corpus.glob("*.md")))[:12]
+    result = PageMaker("tabloid").make(articles, [corpus], corpus)
+    pdf = tmp_path / "tabloid.pdf"
+    pdf.write_bytes(result.pdf)
+    with pdfplumber.open(pdf) as doc:
+        assert doc.pages[0].width == pytest.approx(11 * 72, abs=0.1)
+        assert doc.pages[0].height == pytest.approx(17 * 72, abs=0.1)
+    assert all(s["words_set"] == s["words_in_source"] for s in result.report()["stories"])
