@@ -52,3 +52,25 @@ def test_subhead_keeps_lines_with_it() -> None:
     fit = fit_columns(g, [50, 60], FitRules(1, 1))
     assert fit.columns[0] == (0, 1, 2)  # the subhead would have had one line under it
     assert fit.columns[1][0] == 3
+
+
+def test_a_jump_never_splits_a_hyphenated_word() -> None:
+    from epaper.layout.fit import cut_for_jump
+
+    lines = [Line(0, k, k + 1, P, hyphen=(k == 4), first=k == 0, last=k == 9)
+             for k in range(10)]
+    g = Galley(tuple(lines), P)
+    fit = fit_columns(g, [50], FitRules(1, 1))  # lines 0-4 fit; line 4 ends "compli-"
+    assert fit.columns == ((0, 1, 2, 3, 4),)
+    cut = cut_for_jump(fit, g, min_jump_lines=1, orphans=1)
+    assert cut.columns == ((0, 1, 2, 3),)
+    assert cut.overset[0] == 4
+
+
+def test_a_jump_carries_at_least_the_minimum_lines() -> None:
+    from epaper.layout.fit import cut_for_jump
+
+    g = Galley(tuple(para(0, 10)), P)
+    fit = fit_columns(g, [90], FitRules(1, 1))  # 9 lines set, 1 would jump
+    cut = cut_for_jump(fit, g, min_jump_lines=4, orphans=1)
+    assert len(cut.overset) == 4 and cut.columns == ((0, 1, 2, 3, 4, 5),)
