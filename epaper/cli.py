@@ -137,6 +137,73 @@ def check(
     typer.echo(f"{len(found)} article{'s' if len(found) != 1 else ''} OK")
 
 
+@app.command()
+def build(
+    edition: Annotated[Path, typer.Argument(help="The edition folder (edition.toml, "
+                                                 "articles/, images/).")],
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", "-o",
+                                                 help="Where to write (default: "
+                                                      "EDITION/out).")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD, today or tomorrow "
+                                                          "(in the publication's time zone)."
+                                            )] = None,
+    locale: Annotated[str | None, typer.Option("--locale", help="Babel locale, e.g. en_US, "
+                                                                "ko_KR.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                             help="Worker processes (default: the cores)."
+                                             )] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Measure every story afresh."
+                                           )] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary, no "
+                                                         "progress.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on overset or warnings, "
+                                                          "writing nothing.")] = False,
+) -> None:
+    """Build a dated edition: one PDF and a JSON report."""
+    from epaper.edition.build import STEPS
+    from epaper.edition.build import build as run_build
+
+    progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
+    try:
+        result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress)
+    except EpaperError as exc:
+        finish()
+        _fail(exc)
+        return
+    finish()
+    edition_info = result.report["edition"]
+    if as_json:
+        typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
+                               "edition": edition_info, "warnings": result.warnings},
+                              ensure_ascii=False, indent=2))
+    else:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(str(result.pdf_path))
+        typer.echo(str(result.report_path))
+
+
+def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
+    """A rich progress bar on a terminal ("Step 3/6 – Placing …"); silence otherwise."""
+    if not enabled:
+        return (lambda n, label: None), (lambda: None)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]Step {task.fields[step]}/{task.total}[/] {task.description}"),
+                   BarColumn(), TimeElapsedColumn(), transient=False)
+    task = bar.add_task("Starting", total=total, step=0)
+    bar.start()
+
+    def advance(n: int, label: str) -> None:
+        bar.update(task, completed=n - 1, description=label, step=n)
+
+    def finish() -> None:
+        bar.update(task, completed=total)
+        bar.stop()
+
+    return advance, finish
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point (``argv`` for in-process use)."""
     app(args=argv, prog_name="epaper")

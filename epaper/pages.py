@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epaper import l10n
@@ -37,6 +37,7 @@ from epaper.render.html import (
     flow_views,
     fragment_view,
     head_view,
+    image_aspect,
     pages_html,
 )
 from epaper.typeset import StoryMeasure, Typesetter
@@ -47,11 +48,28 @@ MM2 = PT_PER["mm"] ** 2
 
 @dataclass(frozen=True)
 class Furniture:
-    """What the page furniture says: masthead and folios (the edition fills these in)."""
+    """What the page furniture and the document say (the edition fills these in)."""
 
     title: str = "epaper"
     masthead_line: str = ""
     folio_right: str = ""
+    imprint: tuple[str, ...] = ()
+    lang: str | None = None  # the document's language (default: the pages' own)
+    document_title: str = ""
+    author: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    created: str = ""  # ISO date for the PDF's creation date (deterministic)
+    ads: tuple[AdFill, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdFill:
+    """What fills an ad block: a label, an image (file URL) or both; ``page`` pins it."""
+
+    label: str
+    image_url: str = ""
+    page: str | None = None
 
 
 @dataclass
@@ -108,6 +126,7 @@ class PageMaker:
         grid = self.layout.grid
         labels = {p.index: p.label for p in pages.pages}
         views = []
+        ads = _assign_ads(pages, furniture.ads)
         for page in pages.pages:
             stories = tuple(self._fragment_view(pages.measures[f.slug], f, labels)
                             for f in page.fragments)
@@ -121,14 +140,17 @@ class PageMaker:
                 if masthead else None,
                 furniture.title, furniture.masthead_line, folio,
                 f"{page.label} · {page.section.title}",
-                " · ".join(x for x in (furniture.title, furniture.folio_right) if x),
+                " · ".join(x for x in (furniture.folio_right, furniture.title) if x),
                 stories,
                 tuple(BoxRect(r.x, r.y, r.width, r.height,
-                              l10n.labels(lang)["advertisement"])
-                      for r in (page.template.ad_rect(ad, grid) for ad in page.template.ads)),
+                              fill.label if fill else l10n.labels(lang)["advertisement"],
+                              fill.image_url if fill else "")
+                      for r, fill in ((page.template.ad_rect(ad, grid), ads.get((page.index, n)))
+                                      for n, ad in enumerate(page.template.ads))),
                 tuple(BoxRect(f.rect.x, f.rect.y, f.rect.width, f.rect.height,
                               l10n.labels(lang)["filler"]) for f in page.fillers),
-                tuple(BoxRect(r.x, r.y, r.width, 0) for r in page.rules)))
+                tuple(BoxRect(r.x, r.y, r.width, 0) for r in page.rules),
+                furniture.imprint if masthead else ()))
         return views
 
     def _fragment_view(self, m: StoryMeasure, f: Fragment, labels: dict[int, str]) -> StoryView:
@@ -138,18 +160,30 @@ class PageMaker:
             else ""
         jump_from = words["continued_from"].format(page=labels[f.jump_from]) \
             if f.jump_from is not None else ""
-        return fragment_view(m.slug, m.lang, f.x, f.y, f.frame,
+        view = fragment_view(m.slug, m.lang, f.x, f.y, f.frame,
                              head_view(m.article, f.frame.columns, m.lang),
                              m.parts.lead if f.part == 0 else None, m.galley, f.fit, views,
                              self.layout.story.column_rules, jump_from, jump_to,
-                             labels.get(f.jump_to, "") if f.jump_to is not None else "",
+                             anchor(m.slug, f.part + 1) if f.jump_to is not None else "",
                              f.feather)
+        grown = 0.0
+        if f.part == 0 and m.parts.lead is not None and f.frame.lead_columns:
+            extra = f.frame.lead_height - m.leads[f.frame.lead_columns]
+            if extra > 0.01:
+                grown = f.frame.lead_width * image_aspect(m.parts.lead.path) + extra
+        return replace(view, anchor=anchor(m.slug, f.part),
+                       back=anchor(m.slug, f.part - 1) if f.jump_from is not None else "",
+                       lead_image_height=round(grown, 3))
 
     def render(self, pages: Pages, sandbox: weasy.Sandbox, base: Path, furniture: Furniture,
                warnings: list[str]) -> weasy.Rendered:
         """Lay out every page in one WeasyPrint document and check it against the plan."""
         views = self.page_views(pages, furniture)
-        html = pages_html(self.typesetter.templates, views, views[0].lang if views else "en")
+        lang = furniture.lang or (views[0].lang if views else "en")
+        html = pages_html(self.typesetter.templates, views, lang, {
+            "title": furniture.document_title or furniture.title,
+            "author": furniture.author, "description": furniture.description,
+            "keywords": ", ".join(furniture.keywords), "created": furniture.created})
         rendered = weasy.render(html, sandbox, base)
         warnings.extend(rendered.warnings)
         if rendered.page_count != len(pages.pages):
@@ -182,6 +216,26 @@ class PageMaker:
         timings["write"] = time.perf_counter() - t0
         warnings.extend(overset_warnings(pages))
         return PagesResult(pages, pdf, warnings, timings, list(sandbox.fetched))
+
+
+def anchor(slug: str, part: int) -> str:
+    """The link target of a story part (jump lines link to and back)."""
+    return f"story-{slug}-{part}"
+
+
+def _assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], AdFill]:
+    """Ads to ad blocks: pinned ones to their page's first free block, the rest in order."""
+    free = [(p.index, n) for p in pages.pages for n in range(len(p.template.ads))]
+    out: dict[tuple[int, int], AdFill] = {}
+    for ad in ads:
+        if ad.page:
+            spot = next((f for f in free if pages.pages[f[0]].label == ad.page), None)
+        else:
+            spot = free[0] if free else None
+        if spot is not None:
+            out[spot] = ad
+            free.remove(spot)
+    return out
 
 
 def _problem(message: str, fix: str) -> Problem:

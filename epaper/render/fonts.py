@@ -71,7 +71,7 @@ def _cmap(path: Path) -> frozenset[int]:
 @cache
 def _font_version(path: Path) -> str:
     with TTFont(path, lazy=True) as font:
-        return str(font["name"].getDebugName(5) or "?")
+        return str(font["name"].getDebugName(5) or "?").split(";")[0]
 
 
 def _find(name: str, folders: Iterable[Path]) -> Path | None:

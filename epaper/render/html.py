@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+from PIL import Image as PILImage
 
 from epaper import l10n
 from epaper.layout.compose import FlowBlock, StoryParts
@@ -172,6 +174,16 @@ class StoryView:
     columns: tuple[ColumnView, ...]
     rules: tuple[RuleView, ...] = field(default=())
     jump_from: str = ""  # "Continued from A1" on a continuation
+    anchor: str = ""  # link target of this part
+    back: str = ""  # link target of the previous part
+    lead_image_height: float = 0.0  # set when the photo grew (cropped taller); 0: natural
+
+
+@cache
+def image_aspect(path: Path) -> float:
+    """Height over width of an image file."""
+    with PILImage.open(path) as im:
+        return im.height / im.width
 
 
 def image_view(image: Image) -> ImageView:
@@ -323,6 +335,7 @@ class BoxRect:
     width: float
     height: float
     text: str = ""
+    image: str = ""
 
 
 @dataclass(frozen=True)
@@ -342,6 +355,7 @@ class PageView:
     ads: tuple[BoxRect, ...]
     fillers: tuple[BoxRect, ...]
     rules: tuple[BoxRect, ...]
+    imprint: tuple[str, ...] = ()
 
 
 def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head: HeadView,
@@ -349,8 +363,9 @@ def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, h
                   views: dict[int, ParaView | BoxView], column_rules: bool,
                   jump_from: str = "", jump_to: str = "", jump_to_label: str = "",
                   feather: Sequence[float] = ()) -> StoryView:
-    """A story fragment on a page; ``jump_to`` adds the "Continued on" line to its last
-    column, ``jump_from`` gives it a continuation head."""
+    """A story fragment on a page; ``jump_to`` adds the "Continued on" line (linking to
+    ``jump_to_label``, the next part's anchor) to its last column, ``jump_from`` gives it a
+    continuation head."""
     story = story_view(slug, lang, x, y, frame, head, lead, galley, fit, views, column_rules,
                        feather)
     if jump_to:
@@ -365,9 +380,10 @@ def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, h
     return story
 
 
-def pages_html(templates: Templates, pages: Sequence[PageView], lang: str) -> str:
+def pages_html(templates: Templates, pages: Sequence[PageView], lang: str,
+               meta: dict[str, str] | None = None) -> str:
     """The document of newspaper pages (one WeasyPrint page each)."""
     grid = templates.layout.grid
     assert templates.layout.pages is not None
     return templates.render(templates.layout.pages.page_template, lang, grid.page_width,
-                            grid.page_height, pages=pages)
+                            grid.page_height, pages=pages, doc_lang=lang, meta=meta or {})

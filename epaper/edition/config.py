@@ -1,0 +1,137 @@
+"""``edition.toml``: the edition folder's settings, validated, every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from epaper.errors import Problem
+
+_ID = r"^[\w][\w-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class SectionConfig(_Strict):
+    id: str = Field(pattern=_ID)
+    title: str | None = None  # printed in folios and the outline; default: the id
+    letter: str | None = Field(default=None, pattern=r"^[A-Z]$")
+    template: str | None = None  # page role of the section's pages: inside, opinion, front
+
+
+class PageConfig(_Strict):
+    section: str = Field(pattern=_ID)
+    template: str
+    slots: dict[str, str] = Field(default_factory=dict)  # slot name → article slug
+
+
+class AdConfig(_Strict):
+    label: str = "Advertisement"
+    image: str | None = None  # a file inside the edition folder
+    page: str | None = None  # page label such as A3; default: ad slots in order
+
+
+class EditionConfig(_Strict):
+    """The documented keys of ``edition.toml`` (see the README)."""
+
+    title: str = Field(min_length=1)
+    date: date
+    locale: str = "en_US"
+    timezone: str = "UTC"
+    layout: str = "broadsheet"
+    volume: int | None = Field(default=None, ge=1)
+    number: int | None = Field(default=None, ge=1)
+    price: str | None = None
+    publisher: str | None = None
+    subject: str | None = None
+    sections: list[SectionConfig] = Field(default_factory=list)
+    pages: list[PageConfig] = Field(default_factory=list)
+    ads: list[AdConfig] = Field(default_factory=list)
+    imprint: dict[str, str] = Field(default_factory=dict)  # printed under the masthead
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ValueError(f"unknown locale {value!r} (use e.g. en_US or ko_KR)") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Seoul)") from exc
+        return value
+
+    @property
+    def slug(self) -> str:
+        """The title as a file name part: "The Korea Times" → "the-korea-times"."""
+        return re.sub(r"[^\w]+", "-", self.title.lower()).strip("-") or "edition"
+
+
+_MODELS = {"sections": SectionConfig, "pages": PageConfig, "ads": AdConfig}
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*(\[+\s*)?{re.escape(key)}\b", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else None
+
+
+def load_config(path: Path, overrides: dict[str, object] | None = None,
+                ) -> tuple[EditionConfig | None, list[Problem]]:
+    """Read ``edition.toml``; ``overrides`` (from the command line) replace its keys."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(path, "no edition.toml in the edition folder",
+                              fix="create it with at least: title, date, locale")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, f"cannot read edition.toml: {exc}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        return None, [Problem(path, f"not valid TOML: {exc}",
+                              line=int(match[1]) if match else None,
+                              column=int(match[2]) if match else None,
+                              fix="check quotes and brackets; dates are written 2019-06-17")]
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        return EditionConfig.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            name = str(loc[-1]) if loc else ""
+            field = ".".join(str(p) for p in loc)
+            line = _line_of_key(text, str(loc[0])) if loc else None
+            if err["type"] == "extra_forbidden":
+                known = list((_MODELS.get(str(loc[0])) or EditionConfig).model_fields) \
+                    if len(loc) > 1 else list(EditionConfig.model_fields)
+                close = difflib.get_close_matches(name, known, n=1)
+                problems.append(Problem(path, f"unknown key '{name}'", field=field,
+                                        line=_line_of_key(text, name) or line,
+                                        fix=f"did you mean '{close[0]}'?" if close else
+                                        "known keys: " + ", ".join(known)))
+            else:
+                message = re.sub(r"^Value error, ", "", err["msg"])
+                fix = {"missing": "add it to edition.toml",
+                       "date_type": "write the date as 2019-06-17 (no quotes)",
+                       "date_from_datetime_parsing": "write the date as 2019-06-17"}.get(
+                    err["type"])
+                problems.append(Problem(path, message[0].lower() + message[1:], field=field,
+                                        line=line, fix=fix))
+        return None, problems

@@ -1,0 +1,127 @@
+"""The one module that uses pypdf: finishing WeasyPrint's PDF and reading PDFs back.
+
+WeasyPrint writes the pages, links and fonts; this adds what it does not: page labels
+that match the printed ones (A1, A2… B1…), an outline of sections and stories, and the
+edition's document information.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import Fit
+
+from epaper.errors import RenderError
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """An outline item: title, 0-based page index, top of the target in points from the
+    page top, and children."""
+
+    title: str
+    page: int
+    top: float = 0.0
+    children: tuple[OutlineEntry, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class LabelRange:
+    """Pages ``first`` … ``first + count - 1`` are labelled ``prefix`` 1, 2, …"""
+
+    prefix: str
+    first: int
+    count: int
+
+
+def finish(pdf: bytes, labels: Sequence[LabelRange], outline: Sequence[OutlineEntry],
+           info: dict[str, str]) -> bytes:
+    """Add page labels, the outline and document information to a PDF (deterministic)."""
+    try:
+        reader = PdfReader(BytesIO(pdf))
+        writer = PdfWriter(clone_from=reader)
+    except PyPdfError as exc:
+        raise RenderError(f"cannot reopen the PDF WeasyPrint wrote: {exc}") from exc
+    for r in labels:
+        writer.set_page_label(r.first, r.first + r.count - 1, style="/D", prefix=r.prefix,
+                              start=1)
+    heights = [float(p.mediabox.height) for p in writer.pages]
+
+    def add(entry: OutlineEntry, parent: object = None) -> None:
+        item = writer.add_outline_item(
+            entry.title, entry.page, parent=parent,  # type: ignore[arg-type]
+            fit=Fit.xyz(left=0, top=heights[entry.page] - entry.top, zoom=0))
+        for child in entry.children:
+            add(child, item)
+
+    for entry in outline:
+        add(entry)
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({f"/{k}": v for k, v in info.items()})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What a reader of an epaper PDF can check."""
+
+    pages: int
+    labels: tuple[str, ...]
+    outline: tuple[tuple[int, str, int], ...]  # (depth, title, page index)
+    info: dict[str, str]
+    lang: str | None
+    page_sizes: tuple[tuple[float, float], ...]
+    fonts: frozenset[str]
+    links: tuple[tuple[int, int], ...]  # (from page, to page) of internal links
+
+
+def facts(data: bytes) -> PdfFacts:
+    """Read structure back from PDF bytes (for tests, reports and the archive)."""
+    try:
+        reader = PdfReader(BytesIO(data))
+        pages = list(reader.pages)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise RenderError(f"not a readable PDF: {exc}") from exc
+    outline: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                outline.append((depth, str(item.title),  # type: ignore[attr-defined]
+                                reader.get_destination_page_number(item)))  # type: ignore[arg-type]
+
+    walk(reader.outline, 0)
+    fonts: set[str] = set()
+    links: list[tuple[int, int]] = []
+    index = {p.indirect_reference.idnum: n for n, p in enumerate(pages)
+             if p.indirect_reference is not None}
+    named = reader.named_destinations
+    for n, page in enumerate(pages):
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont", "")).split("+")[-1])
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            dest = annot.get("/Dest")
+            if dest is None and "/A" in annot:
+                dest = annot["/A"].get("/D")
+            if isinstance(dest, str) and dest in named:
+                links.append((n, reader.get_destination_page_number(named[dest])))
+            elif isinstance(dest, list) and dest:
+                target = dest[0]
+                if hasattr(target, "idnum") and target.idnum in index:
+                    links.append((n, index[target.idnum]))
+    info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+    lang = reader.trailer["/Root"].get("/Lang")
+    return PdfFacts(len(pages), tuple(reader.page_labels), tuple(outline), info,
+                    str(lang) if lang is not None else None,
+                    tuple((float(p.mediabox.width), float(p.mediabox.height)) for p in pages),
+                    frozenset(fonts), tuple(links))
