@@ -207,3 +207,7 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
 def main(argv: list[str] | None = None) -> None:
     """Entry point (``argv`` for in-process use)."""
     app(args=argv, prog_name="epaper")
+
+
+if __name__ == "__main__":
+    main()

@@ -53,7 +53,7 @@ def finish(pdf: bytes, labels: Sequence[LabelRange], outline: Sequence[OutlineEn
 
     def add(entry: OutlineEntry, parent: object = None) -> None:
         item = writer.add_outline_item(
-            entry.title, entry.page, parent=parent,  # type: ignore[arg-type]
+            title=entry.title, page_number=entry.page, parent=parent,  # type: ignore[arg-type]
             fit=Fit.xyz(left=0, top=heights[entry.page] - entry.top, zoom=0))
         for child in entry.children:
             add(child, item)

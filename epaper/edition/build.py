@@ -50,15 +50,16 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def resolve_date(value: str | None, config_date: date | None, timezone: str) -> date | None:
+def resolve_date(value: str | None, config_date: date | None, timezone: str,
+                 now: datetime | None = None) -> date | None:
     """``YYYY-MM-DD``, ``today`` or ``tomorrow`` (in the publication's time zone)."""
     if value is None:
         return config_date
-    now = datetime.now(ZoneInfo(timezone)).date()
+    now_date = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(timezone)).date()
     if value == "today":
-        return now
+        return now_date
     if value == "tomorrow":
-        return now + timedelta(days=1)
+        return now_date + timedelta(days=1)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -205,6 +206,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if strict and (warnings or any(s["overset_lines"] for s in report["stories"])):  # type: ignore[index, union-attr]
         raise StrictFailure("--strict: the edition has " + "; ".join(warnings or ["overset"]))
     step(6, f"Writing {pdf_path.name}")
+    for stale in out_dir.glob(f".{name}.*.part"):  # left by a build that was killed
+        stale.unlink(missing_ok=True)
     write_atomic(pdf_path, data)
     write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
                  .encode("utf-8"))
