@@ -158,6 +158,9 @@ def build(
                                                          "progress.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on overset or warnings, "
                                                           "writing nothing.")] = False,
+    archive: Annotated[Path | None, typer.Option("--archive", help="Also store the edition "
+                                                 "(PDF/A with its sources) in this archive."
+                                                 )] = None,
 ) -> None:
     """Build a dated edition: one PDF and a JSON report."""
     from epaper.edition.build import STEPS
@@ -165,12 +168,22 @@ def build(
 
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
     try:
-        result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress)
+        result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
+                           archival=archive is not None)
+        added = None
+        if archive is not None:
+            from epaper.archive.store import Archive
+
+            assert result.archival_pdf is not None
+            added = Archive(archive).add_built(result.archival_pdf, result.report)
     except EpaperError as exc:
         finish()
         _fail(exc)
         return
     finish()
+    if added is not None and not as_json:
+        typer.echo(f"archived: {added.pdf}" + ("" if added.new else " (already there)"),
+                   err=True)
     edition_info = result.report["edition"]
     if as_json:
         typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
@@ -202,6 +215,103 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
         bar.stop()
 
     return advance, finish
+
+
+archive_app = typer.Typer(help="The edition archive: add, search, show, list, verify.",
+                          no_args_is_help=True)
+app.add_typer(archive_app, name="archive")
+ArchiveOption = Annotated[Path | None, typer.Option(
+    "--archive", "-a", help="The archive folder (default: $EPAPER_ARCHIVE or ./archive).")]
+
+
+def _archive(path: Path | None):  # type: ignore[no-untyped-def]
+    from epaper.archive.store import Archive, default_root
+
+    return Archive(path or default_root())
+
+
+@archive_app.command("add")
+def archive_add(
+    edition: Annotated[Path, typer.Argument(help="An edition PDF, or its build folder.")],
+    archive: ArchiveOption = None,
+) -> None:
+    """Store a built edition as PDF/A-3b with its sources (a no-op if already there)."""
+    try:
+        added = _archive(archive).add(edition)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: nothing to do)"))
+
+
+@archive_app.command("search")
+def archive_search(
+    query: Annotated[str, typer.Argument(help="Words to find (Korean works too).")],
+    date_from: Annotated[str | None, typer.Option("--from", help="From YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="To YYYY-MM-DD.")] = None,
+    section: Annotated[str | None, typer.Option("--section")] = None,
+    byline: Annotated[str | None, typer.Option("--byline")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    archive: ArchiveOption = None,
+) -> None:
+    """Stories ranked by relevance, with date, page label and a snippet."""
+    try:
+        hits = _archive(archive).search(query, date_from=date_from, date_to=date_to,
+                                        section=section, byline=byline)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        typer.echo(f"{h.date} {h.page:>4}  {h.headline}  [{h.slug} #{h.story_id}]")
+        typer.echo(f"      {h.snippet}")
+    if not hits:
+        typer.echo("no stories found", err=True)
+
+
+@archive_app.command("show")
+def archive_show(
+    story: Annotated[str, typer.Argument(help="A story slug or id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="PDF to write.")],
+    day: Annotated[str | None, typer.Option("--date", help="The edition's date.")] = None,
+    archive: ArchiveOption = None,
+) -> None:
+    """Extract the pages of one story to a PDF."""
+    try:
+        row, out = _archive(archive).show(story, day, output)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{out}: {row['headline']} ({row['date']}, pages {row['pages']})")
+
+
+@archive_app.command("list")
+def archive_list(archive: ArchiveOption = None) -> None:
+    """Every archived edition and revision."""
+    try:
+        rows = _archive(archive).editions()
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    for r in rows:
+        typer.echo(f"{r['date']}  {r['slug']}  r{r['revision']}  {r['pages']} pages  {r['pdf']}")
+
+
+@archive_app.command("verify")
+def archive_verify(archive: ArchiveOption = None) -> None:
+    """Re-hash every file and open every PDF; non-zero exit if anything is wrong."""
+    try:
+        problems = _archive(archive).verify()
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(6)
+    typer.echo("archive OK")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from epaper import l10n
+from epaper import __version__, l10n
 from epaper.errors import InputErrors, Problem, RenderError
 from epaper.layout.galley import Line
 from epaper.layout.grid import Layout
@@ -183,7 +183,8 @@ class PageMaker:
         html = pages_html(self.typesetter.templates, views, lang, {
             "title": furniture.document_title or furniture.title,
             "author": furniture.author, "description": furniture.description,
-            "keywords": ", ".join(furniture.keywords), "created": furniture.created})
+            "keywords": ", ".join(furniture.keywords), "created": furniture.created,
+            "version": __version__})
         rendered = weasy.render(html, sandbox, base)
         warnings.extend(rendered.warnings)
         if rendered.page_count != len(pages.pages):
@@ -343,6 +344,10 @@ def pages_report(pages: Pages, warnings: Sequence[str], timings: dict[str, float
             "lines": lines, "lines_set": lines_set, "overset_lines": lines - lines_set,
             "words_in_source": story_words(m, range(len(m.galley.items))),
             "words_set": story_words(m, placed),
+            "headline": m.article.headline,
+            "byline": ", ".join(m.article.bylines),
+            "lang": m.lang,
+            "text": m.article.body_text,
         })
     return {"pages": page_rows, "stories": stories, "warnings": list(warnings),
             "timings_s": {k: round(v, 3) for k, v in timings.items()}}

@@ -7,6 +7,7 @@ edition's document information.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -79,6 +80,8 @@ class PdfFacts:
     page_sizes: tuple[tuple[float, float], ...]
     fonts: frozenset[str]
     links: tuple[tuple[int, int], ...]  # (from page, to page) of internal links
+    pdfa: str | None = None  # "3B" for PDF/A-3b (from the XMP metadata)
+    attachments: tuple[str, ...] = ()
 
 
 def facts(data: bytes) -> PdfFacts:
@@ -121,7 +124,26 @@ def facts(data: bytes) -> PdfFacts:
                     links.append((n, index[target.idnum]))
     info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
     lang = reader.trailer["/Root"].get("/Lang")
+    pdfa = None
+    xmp = reader.trailer["/Root"].get("/Metadata")
+    if xmp is not None:
+        text = xmp.get_object().get_data().decode("utf-8", "replace")
+        part = re.search(r"pdfaid:part(?:>|=\")(\d)", text)
+        level = re.search(r"pdfaid:conformance(?:>|=\")([A-Za-z])", text)
+        if part:
+            pdfa = part[1] + (level[1].upper() if level else "")
     return PdfFacts(len(pages), tuple(reader.page_labels), tuple(outline), info,
                     str(lang) if lang is not None else None,
                     tuple((float(p.mediabox.width), float(p.mediabox.height)) for p in pages),
-                    frozenset(fonts), tuple(links))
+                    frozenset(fonts), tuple(links), pdfa, tuple(sorted(reader.attachments)))
+
+
+def extract_pages(data: bytes, indexes: Sequence[int]) -> bytes:
+    """A PDF of some pages of another (a story's pages, out of the archive)."""
+    reader = PdfReader(BytesIO(data))
+    writer = PdfWriter()
+    for n in indexes:
+        writer.add_page(reader.pages[n])
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

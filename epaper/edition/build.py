@@ -11,6 +11,7 @@ Steps (numbered as the progress shows them):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -48,6 +49,7 @@ class BuildResult:
     report_path: Path
     report: dict[str, object]
     warnings: list[str] = field(default_factory=list)
+    archival_pdf: bytes | None = None  # PDF/A-3b with the sources, when asked for
 
 
 def resolve_date(value: str | None, config_date: date | None, timezone: str,
@@ -113,8 +115,10 @@ def _masthead_line(config: EditionConfig, day: date, locale: str) -> str:
 
 def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None,
           locale: str | None = None, jobs: int | None = None, use_cache: bool = True,
-          strict: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build the edition in ``edition_dir``; see the module docstring for the steps."""
+          strict: bool = False, progress: Progress | None = None,
+          archival: bool = False) -> BuildResult:
+    """Build the edition in ``edition_dir``; see the module docstring for the steps.
+    ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive)."""
     step = progress or (lambda n, label: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -193,8 +197,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     # 5. finish ---------------------------------------------------------------------------------
     t = time.perf_counter()
     step(5, "Finishing the PDF: page labels, outline, metadata")
-    data = pdftools.finish(raw, _labels(pages), _outline(pages),
-                           _info(config, when, locale_tag, sections))
+    info = _info(config, when, locale_tag, sections)
+    data = pdftools.finish(raw, _labels(pages), _outline(pages), info)
     timings["finish"] = time.perf_counter() - t
     warnings += overset_warnings(pages)
 
@@ -203,6 +207,17 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
+    report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
+    report["edition"]["sources"] = _sources(edition_dir, paths)  # type: ignore[index]
+    archival_pdf = None
+    if archival:
+        stamp = datetime(when.year, when.month, when.day, tzinfo=ZoneInfo(config.timezone))
+        files = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
+                                "edition source") for rel in report["edition"]["sources"]]  # type: ignore[index]
+        files.append(weasy.Attached(report_path.name, stable_report_bytes(report),
+                                    "build report", "Supplement"))
+        archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, files, stamp),
+                                       _labels(pages), _outline(pages), info)
     if strict and (warnings or any(s["overset_lines"] for s in report["stories"])):  # type: ignore[index, union-attr]
         raise StrictFailure("--strict: the edition has " + "; ".join(warnings or ["overset"]))
     step(6, f"Writing {pdf_path.name}")
@@ -211,7 +226,28 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     write_atomic(pdf_path, data)
     write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
                  .encode("utf-8"))
-    return BuildResult(pdf_path, report_path, report, warnings)
+    return BuildResult(pdf_path, report_path, report, warnings, archival_pdf)
+
+
+VOLATILE = ("timings_s", "measure_cache")
+
+
+def stable_report_bytes(report: dict[str, object]) -> bytes:
+    """The report without what changes from run to run (timings, cache hits): what the
+    archive keeps and embeds, so that the same edition archives byte for byte the same."""
+    stable = {k: v for k, v in report.items() if k not in VOLATILE}
+    return (json.dumps(stable, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _sources(edition_dir: Path, articles: list[Path]) -> dict[str, str]:
+    """Files the edition is made from (relative path → sha256): edition.toml, articles,
+    and everything under images/."""
+    files = [edition_dir / "edition.toml", *articles]
+    images = edition_dir / "images"
+    if images.is_dir():
+        files += sorted(p for p in images.rglob("*") if p.is_file())
+    return {str(p.relative_to(edition_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files}
 
 
 def _with_lang(article: Article, lang: str) -> Article:
@@ -285,6 +321,7 @@ def _info(config: EditionConfig, when: date, locale: str,
             "Subject": config.subject or f"{config.title}, {long}",
             "Keywords": ", ".join(s.title for s in sections),
             "Creator": f"epaper {__version__}",
+            "Producer": f"WeasyPrint {weasy.VERSION}",
             "EditionDate": when.isoformat()}
 
 

@@ -7,10 +7,13 @@ pinned in ``pyproject.toml`` because the box tree is not a public API.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -18,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import metadata as pdf_metadata
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from epaper.errors import RenderError, SandboxError
@@ -115,6 +119,37 @@ def write_pdf(rendered: Rendered, target: Path | None = None) -> bytes:
     if target is not None:
         target.write_bytes(data)
     return data
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file to embed in an archival PDF as an associated file (PDF/A-3)."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Source"
+
+
+def write_archival_pdf(rendered: Rendered, attachments: list[Attached],
+                       stamp: datetime) -> bytes:
+    """The same pages as PDF/A-3b, with ``attachments`` embedded. Deterministic: WeasyPrint's
+    random XMP document ids are replaced by ids derived from the content."""
+    files = [weasyprint.Attachment(string=a.data, name=a.name, description=a.description,
+                                   created=stamp, modified=stamp, relationship=a.relationship)
+             for a in attachments]
+    seed = hashlib.sha256(b"".join(a.data for a in attachments)).digest()
+    counter = iter(range(1_000_000))
+
+    def stable_uuid() -> uuid.UUID:
+        return uuid.UUID(bytes=hashlib.sha256(seed + str(next(counter)).encode()).digest()[:16])
+
+    original = pdf_metadata.uuid4
+    pdf_metadata.uuid4 = stable_uuid
+    try:
+        return rendered.document.write_pdf(pdf_variant="pdf/a-3b", attachments=files)
+    finally:
+        pdf_metadata.uuid4 = original
 
 
 # -- the box tree ------------------------------------------------------------------------

@@ -1,0 +1,283 @@
+"""The edition archive on disk: plain folders, PDF/A copies, an index, never overwritten.
+
+    ARCHIVE/index.sqlite
+    ARCHIVE/2026/11/30/the-harbor-courier-2026-11-30.pdf          (PDF/A-3b, sources inside)
+    ARCHIVE/2026/11/30/the-harbor-courier-2026-11-30.report.json
+    ARCHIVE/2026/11/30/the-harbor-courier-2026-11-30.r2.pdf       (a later revision)
+
+Adding takes an exclusive lock, writes the files under new names (atomically), then records
+them in one transaction: a kill at any moment leaves at worst an unindexed file, never an
+index row pointing at a missing one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from epaper import pdf as pdftools
+from epaper.archive import index
+from epaper.edition.build import stable_report_bytes
+from epaper.errors import EpaperError, InputError, Problem, RenderError
+from epaper.files import write_atomic
+
+
+class ArchiveError(EpaperError):
+    """The archive is damaged or cannot do what was asked."""
+
+    exit_code = 6
+
+
+def default_root() -> Path:
+    """``$EPAPER_ARCHIVE`` or ``./archive``."""
+    return Path(os.environ.get("EPAPER_ARCHIVE", "archive")).resolve()
+
+
+@dataclass(frozen=True)
+class Added:
+    pdf: Path
+    report: Path
+    revision: int
+    new: bool  # False: the same edition was already archived (nothing changed)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Archive:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or default_root()).resolve()
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # a second writer waits here
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def db(self):  # type: ignore[no-untyped-def]
+        if not (self.root / "index.sqlite").exists() and not self.root.exists():
+            raise ArchiveError(f"no archive at {self.root} (add an edition first)")
+        return index.connect(self.root / "index.sqlite")
+
+    # -- add ----------------------------------------------------------------------------------
+
+    def add_built(self, archival_pdf: bytes, report: dict[str, object]) -> Added:
+        """Store an edition built with ``archival=True`` (PDF/A-3b bytes and its report)."""
+        edition = report["edition"]
+        assert isinstance(edition, dict)
+        stem = Path(str(edition["pdf"])).stem
+        slug, day = stem[: -len(str(edition["date"])) - 1], str(edition["date"])
+        digest = _sha(archival_pdf)
+        rep = stable_report_bytes(report)
+        with self._locked():
+            db = index.connect(self.root / "index.sqlite")
+            try:
+                same = db.execute("SELECT pdf, report, revision FROM editions WHERE slug = ? "
+                                  "AND date = ? AND sha256 = ?", (slug, day, digest)).fetchone()
+                if same:
+                    return Added(self.root / same["pdf"], self.root / same["report"],
+                                 same["revision"], False)
+                revision = (db.execute("SELECT MAX(revision) FROM editions WHERE slug = ? AND "
+                                       "date = ?", (slug, day)).fetchone()[0] or 0) + 1
+                folder = Path(day[:4], day[5:7], day[8:10])
+                name = stem if revision == 1 else f"{stem}.r{revision}"
+                pdf_rel, rep_rel = folder / f"{name}.pdf", folder / f"{name}.report.json"
+                for rel, data in ((pdf_rel, archival_pdf), (rep_rel, rep)):
+                    # a file here can only be left by a killed add (never indexed)
+                    write_atomic(self.root / rel, data)
+                self._index(db, report, slug, day, revision, pdf_rel, rep_rel, digest,
+                            archival_pdf, rep)
+                return Added(self.root / pdf_rel, self.root / rep_rel, revision, True)
+            finally:
+                db.close()
+
+    def _index(self, db, report, slug, day, revision, pdf_rel, rep_rel, digest,  # type: ignore[no-untyped-def]
+               pdf_data, rep_data) -> None:
+        edition = report["edition"]
+        labels = edition["labels"]
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = db.execute(
+                "INSERT INTO editions (slug, date, revision, title, locale, pages, pdf, report,"
+                " sha256, added) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (slug, day, revision, edition["title"], edition["locale"], edition["pages"],
+                 str(pdf_rel), str(rep_rel), digest, datetime.now(UTC).isoformat()))
+            eid = cur.lastrowid
+            for rel, data in ((pdf_rel, pdf_data), (rep_rel, rep_data)):
+                db.execute("INSERT OR REPLACE INTO files (path, sha256, size, edition) "
+                           "VALUES (?,?,?,?)", (str(rel), _sha(data), len(data), eid))
+            boxes: dict[str, list[object]] = {}
+            for page in report["pages"]:
+                for frag in page["stories"]:
+                    boxes.setdefault(frag["slug"], []).append(
+                        {"page": page["label"], "part": frag["part"], "box_pt": frag["box_pt"]})
+            for story in report["stories"]:
+                pages = story["pages"]
+                cur = db.execute(
+                    "INSERT INTO stories (edition, slug, section, headline, byline, pages, "
+                    "page_indexes, boxes, text) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (eid, story["slug"], story["section"], story["headline"], story["byline"],
+                     ",".join(pages), ",".join(str(labels.index(p)) for p in pages),
+                     json.dumps(boxes.get(story["slug"], [])), story["text"]))
+                db.execute("INSERT INTO stories_fts (rowid, headline, byline, body) "
+                           "VALUES (?,?,?,?)", (cur.lastrowid, index.grams(story["headline"]),
+                                                index.grams(story["byline"]),
+                                                index.grams(story["text"])))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def add(self, path: Path) -> Added:
+        """Archive an edition already built: ``path`` is its PDF or its build folder. The
+        edition is rebuilt from its recorded sources as PDF/A-3b; the rebuild must give the
+        very same PDF, which proves the sources are the ones it was made from."""
+        pdf_path, report_path = _find_build(Path(path))
+        data = pdf_path.read_bytes()
+        try:
+            found = pdftools.facts(data)
+        except RenderError as exc:
+            raise InputError(Problem(pdf_path, f"not a readable PDF ({exc})",
+                                     fix="give an edition PDF built by epaper")) from exc
+        if not found.info.get("Creator", "").startswith("epaper"):
+            raise InputError(Problem(pdf_path, "this PDF was not made by epaper",
+                                     fix="archive editions built with `epaper build`"))
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            edition = report["edition"]
+            source = Path(edition["source"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(Problem(report_path, f"not an epaper build report ({exc})",
+                                     fix="keep the .report.json written beside the PDF")) from exc
+        if edition.get("date") != found.info.get("EditionDate"):
+            raise InputError(Problem(pdf_path, "the PDF and its report are of different "
+                                     "editions", fix="give the report written with this PDF"))
+        changed = [rel for rel, sha in edition.get("sources", {}).items()
+                   if not (source / rel).is_file() or _sha((source / rel).read_bytes()) != sha]
+        if changed or not edition.get("sources"):
+            raise InputError(Problem(source, "the edition's sources are gone or changed since "
+                                     "it was built: " + ", ".join(changed[:5]),
+                                     fix="archive at build time: epaper build --archive DIR"))
+        from epaper.edition.build import build
+
+        with tempfile.TemporaryDirectory() as tmp:
+            rebuilt = build(source, Path(tmp), edition["date"], edition["locale"], jobs=1,
+                            use_cache=True, archival=True)
+            if rebuilt.pdf_path.read_bytes() != data:
+                raise InputError(Problem(pdf_path, "the PDF differs from what its sources "
+                                         "build now (edited after the build?)",
+                                         fix="archive at build time: epaper build --archive DIR"))
+            assert rebuilt.archival_pdf is not None
+            return self.add_built(rebuilt.archival_pdf, rebuilt.report)
+
+    # -- read -----------------------------------------------------------------------------------
+
+    def editions(self) -> list[dict[str, object]]:
+        db = self.db()
+        try:
+            return [dict(r) for r in db.execute(
+                "SELECT id, date, slug, revision, title, locale, pages, pdf FROM editions "
+                "ORDER BY date, slug, revision")]
+        finally:
+            db.close()
+
+    def search(self, query: str, **filters: str | None) -> list[index.Hit]:
+        db = self.db()
+        try:
+            return index.search(db, query, **filters)  # type: ignore[arg-type]
+        finally:
+            db.close()
+
+    def show(self, key: str, day: str | None, out: Path) -> tuple[dict[str, object], Path]:
+        """Write the pages of one story (by slug, or story id) to ``out``."""
+        db = self.db()
+        try:
+            sql = ("SELECT s.*, e.pdf, e.date FROM stories s JOIN editions e ON e.id = s.edition"
+                   " WHERE (s.slug = ? OR CAST(s.id AS TEXT) = ?)")
+            args: list[object] = [key, key]
+            if day:
+                sql += " AND e.date = ?"
+                args.append(day)
+            row = db.execute(sql + " ORDER BY e.date DESC, e.revision DESC LIMIT 1",
+                             args).fetchone()
+        finally:
+            db.close()
+        if row is None:
+            raise InputError(Problem(None, f"no story '{key}'" + (f" on {day}" if day else "")
+                                     + " in the archive", fix="find it with epaper archive "
+                                                              "search"))
+        data = (self.root / row["pdf"]).read_bytes()
+        pages = [int(i) for i in row["page_indexes"].split(",")]
+        write_atomic(out, pdftools.extract_pages(data, pages))
+        return dict(row), out
+
+    def verify(self) -> list[str]:
+        """Every indexed file re-hashed and every PDF opened: the problems found."""
+        problems = []
+        db = self.db()
+        try:
+            rows = list(db.execute("SELECT path, sha256, size FROM files ORDER BY path"))
+            editions = {r["pdf"] for r in db.execute("SELECT pdf FROM editions")}
+        finally:
+            db.close()
+        qpdf = shutil.which("qpdf")
+        for row in rows:
+            path = self.root / row["path"]
+            if not path.is_file():
+                problems.append(f"missing: {row['path']}")
+                continue
+            data = path.read_bytes()
+            if _sha(data) != row["sha256"]:
+                problems.append(f"changed: {row['path']} (sha256 differs from the index)")
+                continue
+            if row["path"] in editions:
+                try:
+                    found = pdftools.facts(data)
+                    if not found.info.get("Creator", "").startswith("epaper"):
+                        problems.append(f"unreadable: {row['path']} (not an epaper PDF)")
+                except RenderError as exc:
+                    problems.append(f"unreadable: {row['path']} ({exc})")
+                    continue
+                if qpdf:
+                    check = subprocess.run([qpdf, "--check", str(path)], capture_output=True,
+                                           text=True, check=False)
+                    if check.returncode not in (0, 3):  # 3: warnings only
+                        problems.append(f"unreadable: {row['path']} (qpdf: "
+                                        f"{check.stdout.strip().splitlines()[-1:]})")
+        return problems
+
+
+def _find_build(path: Path) -> tuple[Path, Path]:
+    if path.is_dir():
+        pdfs = sorted(p for p in path.glob("*.pdf") if p.with_suffix(".report.json").exists())
+        if len(pdfs) != 1:
+            raise InputError(Problem(path, f"found {len(pdfs)} edition PDFs with a report here",
+                                     fix="give the edition's PDF itself"))
+        path = pdfs[0]
+    if not path.is_file():
+        raise InputError(Problem(path, "file not found"))
+    with path.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            raise InputError(Problem(path, "not a PDF file", fix="give an edition PDF"))
+    report = path.with_suffix(".report.json")
+    if not report.is_file():
+        raise InputError(Problem(path, f"no build report beside it ({report.name})",
+                                 fix="keep the .report.json written with the PDF"))
+    return path, report
