@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
     edition INTEGER NOT NULL REFERENCES editions(id),
+    current INTEGER NOT NULL DEFAULT 1,  -- 0 once a later revision of its edition arrives
+    date TEXT NOT NULL,
     slug TEXT NOT NULL,
     section TEXT NOT NULL,
     headline TEXT NOT NULL,
@@ -47,10 +49,13 @@ CREATE TABLE IF NOT EXISTS stories (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_slug ON stories(slug);
+CREATE INDEX IF NOT EXISTS stories_current ON stories(current, date);
+CREATE INDEX IF NOT EXISTS stories_edition ON stories(edition);
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     headline, byline, body, content='', tokenize='unicode61 remove_diacritics 2'
 );
 """
+RANK = "INSERT INTO stories_fts(stories_fts, rank) VALUES('rank', 'bm25(4.0, 2.0, 1.0)')"
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 
@@ -83,6 +88,7 @@ def connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=60, isolation_level=None)
     db.row_factory = sqlite3.Row
     db.executescript(SCHEMA)
+    db.execute(RANK)  # headline matches weigh most, then byline, then body
     return db
 
 
@@ -112,31 +118,41 @@ def _snippet(text: str, query: str, width: int = 80) -> str:
 def search(db: sqlite3.Connection, query: str, date_from: str | None = None,
            date_to: str | None = None, section: str | None = None, byline: str | None = None,
            limit: int = 20) -> list[Hit]:
-    """Stories ranked by relevance (bm25), newest first among equals, current revisions."""
-    sql = """
-        SELECT s.id, s.slug, s.headline, s.byline, s.section, s.pages, s.text, e.date,
-               e.title, bm25(stories_fts, 4.0, 2.0, 1.0) AS rank
-        FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
-        JOIN editions e ON e.id = s.edition
-        WHERE stories_fts MATCH ?
-          AND e.revision = (SELECT MAX(revision) FROM editions e2
-                            WHERE e2.slug = e.slug AND e2.date = e.date)
-    """
-    args: list[object] = [match_query(query)]
-    if date_from:
-        sql += " AND e.date >= ?"
-        args.append(date_from)
-    if date_to:
-        sql += " AND e.date <= ?"
-        args.append(date_to)
-    if section:
-        sql += " AND s.section = ?"
-        args.append(section)
-    if byline:
-        sql += " AND s.byline LIKE ?"
-        args.append(f"%{byline}%")
-    sql += " ORDER BY rank, e.date DESC LIMIT ?"
-    args.append(limit)
+    """Stories of current revisions ranked by relevance (bm25: headline above byline above
+    body), newest first among equals.
+
+    FTS5 ranks its matches fastest on its own ("ORDER BY rank LIMIT k"); the best k are
+    then joined and filtered, with k widened until enough pass the filters."""
+    where, args = ["s.current = 1"], []
+    for clause, value in (("s.date >= ?", date_from), ("s.date <= ?", date_to),
+                          ("s.section = ?", section),
+                          ("s.byline LIKE ?", byline and f"%{byline}%")):
+        if value:
+            where.append(clause)
+            args.append(value)
+    match = match_query(query)
+    if not match:
+        return []
+    k = limit * 10
+    while True:
+        hits = db.execute("SELECT rowid, rank FROM stories_fts WHERE stories_fts MATCH ? "
+                          "ORDER BY rank LIMIT ?", (match, k)).fetchall()
+        rank = {h[0]: h[1] for h in hits}
+        marks = ",".join("?" * len(rank)) or "NULL"
+        rows = db.execute(f"""
+            SELECT s.id, s.slug, s.headline, s.byline, s.section, s.pages, s.text, s.date,
+                   e.title
+            FROM stories s JOIN editions e ON e.id = s.edition
+            WHERE s.id IN ({marks}) AND {' AND '.join(where)}""",
+                          [*rank, *args]).fetchall()
+        rows = sorted(rows, key=lambda r: (rank[r["id"]], -_day(r["date"])))[:limit]
+        if len(rows) >= limit or len(hits) < k:
+            break
+        k *= 8
     return [Hit(r["id"], r["slug"], r["headline"], r["byline"], r["section"], r["date"],
-                r["title"], r["pages"].split(",")[0], _snippet(r["text"], query), r["rank"])
-            for r in db.execute(sql, args)]
+                r["title"], r["pages"].split(",")[0], _snippet(r["text"], query), rank[r["id"]])
+            for r in rows]
+
+
+def _day(iso: str) -> int:
+    return int(iso.replace("-", ""))

@@ -120,6 +120,8 @@ class Archive:
                 (slug, day, revision, edition["title"], edition["locale"], edition["pages"],
                  str(pdf_rel), str(rep_rel), digest, datetime.now(UTC).isoformat()))
             eid = cur.lastrowid
+            db.execute("UPDATE stories SET current = 0 WHERE edition IN (SELECT id FROM "
+                       "editions WHERE slug = ? AND date = ? AND id != ?)", (slug, day, eid))
             for rel, data in ((pdf_rel, pdf_data), (rep_rel, rep_data)):
                 db.execute("INSERT OR REPLACE INTO files (path, sha256, size, edition) "
                            "VALUES (?,?,?,?)", (str(rel), _sha(data), len(data), eid))
@@ -131,9 +133,10 @@ class Archive:
             for story in report["stories"]:
                 pages = story["pages"]
                 cur = db.execute(
-                    "INSERT INTO stories (edition, slug, section, headline, byline, pages, "
-                    "page_indexes, boxes, text) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (eid, story["slug"], story["section"], story["headline"], story["byline"],
+                    "INSERT INTO stories (edition, date, slug, section, headline, byline, pages,"
+                    " page_indexes, boxes, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (eid, day, story["slug"], story["section"], story["headline"],
+                     story["byline"],
                      ",".join(pages), ",".join(str(labels.index(p)) for p in pages),
                      json.dumps(boxes.get(story["slug"], [])), story["text"]))
                 db.execute("INSERT INTO stories_fts (rowid, headline, byline, body) "
