@@ -34,11 +34,10 @@ def _fail(exc: EpaperError) -> None:
 
 
 def _versions() -> str:
-    import weasyprint  # noqa: TID251 - version report only
-
     from epaper.render.fonts import load_fonts
+    from epaper.render.weasy import VERSION
 
-    lines = [f"epaper {__version__}", f"WeasyPrint {weasyprint.__version__}",
+    lines = [f"epaper {__version__}", f"WeasyPrint {VERSION}",
              f"Python {sys.version.split()[0]}"]
     try:
         for name, version in load_fonts().versions().items():

@@ -96,3 +96,15 @@ class ToolMissingError(EpaperError):
     """An external program (e.g. ``pdftoppm``) is not installed."""
 
     exit_code = 3
+
+
+class StrictFailure(EpaperError):
+    """``--strict``: the edition was built but has overset or warnings; nothing written."""
+
+    exit_code = 1
+
+
+class ArchiveError(EpaperError):
+    """The archive is damaged or cannot do what was asked."""
+
+    exit_code = 6

@@ -16,6 +16,7 @@ from epaper import __version__, l10n
 from epaper.errors import InputErrors, Problem, RenderError
 from epaper.layout.galley import Line
 from epaper.layout.grid import Layout
+from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
     Fragment,
     Page,
@@ -40,7 +41,7 @@ from epaper.render.html import (
     image_aspect,
     pages_html,
 )
-from epaper.typeset import StoryMeasure, Typesetter
+from epaper.typeset import Typesetter
 from epaper.units import PT_PER
 
 MM2 = PT_PER["mm"] ** 2

@@ -8,34 +8,17 @@ column; the same at every story width, since all columns share one width).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from epaper.errors import InputErrors, Problem
-from epaper.layout.compose import StoryParts, story_parts
-from epaper.layout.galley import Galley, build_galley, snap
+from epaper.layout.compose import story_parts
+from epaper.layout.galley import build_galley, snap
 from epaper.layout.grid import Layout, load_layout
+from epaper.layout.measured import StoryMeasure
 from epaper.model import Article, Paragraph
 from epaper.render import weasy
 from epaper.render.fonts import FontSet, coverage_problems, load_fonts
 from epaper.render.html import Templates, measure_html, measure_view
-
-
-@dataclass(frozen=True)
-class StoryMeasure:
-    """A measured story. Heights are snapped to the body line grid."""
-
-    article: Article
-    parts: StoryParts
-    galley: Galley
-    lang: str
-    heads: dict[int, float]  # story span → head depth
-    jump_heads: dict[int, float]  # story span → continuation head depth
-    leads: dict[int, float]  # lead photo columns → photo depth (with caption)
-
-    @property
-    def slug(self) -> str:
-        return self.article.slug
 
 
 def font_problems(article: Article, fonts: FontSet) -> list[Problem]:

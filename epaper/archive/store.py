@@ -28,14 +28,8 @@ from pathlib import Path
 from epaper import pdf as pdftools
 from epaper.archive import index
 from epaper.edition.build import stable_report_bytes
-from epaper.errors import EpaperError, InputError, Problem, RenderError
+from epaper.errors import ArchiveError, InputError, Problem, RenderError
 from epaper.files import write_atomic
-
-
-class ArchiveError(EpaperError):
-    """The archive is damaged or cannot do what was asked."""
-
-    exit_code = 6
 
 
 def default_root() -> Path:

@@ -24,23 +24,17 @@ from epaper import __version__, l10n
 from epaper import pdf as pdftools
 from epaper.edition.config import EditionConfig, load_config
 from epaper.edition.measure import default_jobs, measure_stories
-from epaper.errors import EpaperError, InputErrors, Problem
+from epaper.errors import InputErrors, Problem, StrictFailure
 from epaper.files import write_atomic
 from epaper.ingest.article import read_article
+from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import Pages, PageSpec, Paginator, Section, default_sections
 from epaper.model import Article
 from epaper.pages import AdFill, Furniture, PageMaker, overset_warnings, pages_report
 from epaper.render import weasy
-from epaper.typeset import StoryMeasure
 
 STEPS = 6
 Progress = Callable[[int, str], None]
-
-
-class StrictFailure(EpaperError):
-    """``--strict``: the edition was built but has overset or warnings."""
-
-    exit_code = 1
 
 
 @dataclass

@@ -20,9 +20,10 @@ from pathlib import Path
 from epaper import __version__
 from epaper.files import write_atomic
 from epaper.layout.grid import Layout
+from epaper.layout.measured import StoryMeasure
 from epaper.model import Article
 from epaper.render import weasy
-from epaper.typeset import StoryMeasure, Typesetter
+from epaper.typeset import Typesetter
 
 _CACHE_FORMAT = b"epaper-measure-1\n"
 

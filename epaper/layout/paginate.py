@@ -22,9 +22,9 @@ from epaper.layout.fit import (
 )
 from epaper.layout.galley import Galley, Line
 from epaper.layout.grid import Layout
+from epaper.layout.measured import StoryMeasure
 from epaper.layout.story import Rect, StoryFrame, frame_for, natural_depth
 from epaper.layout.templates import PageTemplate, Slot, Stack, by_role
-from epaper.typeset import StoryMeasure
 
 
 @dataclass(frozen=True)
