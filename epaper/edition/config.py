@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from datetime import date
@@ -13,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from epaper.errors import Problem
+from epaper.validation import validation_problems
 
 _ID = r"^[\w][\w-]*$"
 
@@ -112,26 +112,12 @@ def load_config(path: Path, overrides: dict[str, object] | None = None,
     try:
         return EditionConfig.model_validate(data), []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            name = str(loc[-1]) if loc else ""
-            field = ".".join(str(p) for p in loc)
-            line = _line_of_key(text, str(loc[0])) if loc else None
-            if err["type"] == "extra_forbidden":
-                known = list((_MODELS.get(str(loc[0])) or EditionConfig).model_fields) \
-                    if len(loc) > 1 else list(EditionConfig.model_fields)
-                close = difflib.get_close_matches(name, known, n=1)
-                problems.append(Problem(path, f"unknown key '{name}'", field=field,
-                                        line=_line_of_key(text, name) or line,
-                                        fix=f"did you mean '{close[0]}'?" if close else
-                                        "known keys: " + ", ".join(known)))
-            else:
-                message = re.sub(r"^Value error, ", "", err["msg"])
-                fix = {"missing": "add it to edition.toml",
-                       "date_type": "write the date as 2019-06-17 (no quotes)",
-                       "date_from_datetime_parsing": "write the date as 2019-06-17"}.get(
-                    err["type"])
-                problems.append(Problem(path, message[0].lower() + message[1:], field=field,
-                                        line=line, fix=fix))
-        return None, problems
+        def line_of(loc: tuple[object, ...]) -> int | None:
+            if not loc:
+                return None
+            return _line_of_key(text, str(loc[-1])) or _line_of_key(text, str(loc[0]))
+
+        return None, validation_problems(exc, path, EditionConfig, _MODELS, line_of, {
+            "missing": "add it to edition.toml",
+            "date_type": "write the date as 2019-06-17 (no quotes)",
+            "date_from_datetime_parsing": "write the date as 2019-06-17"}, word="key")

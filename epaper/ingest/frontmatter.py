@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from epaper.errors import Problem
+from epaper.validation import validation_problems
 
 _ID = r"^[\w][\w-]*$"  # section ids and slugs: letters (any script), digits, _ and -
 
@@ -134,24 +133,8 @@ def parse_front_matter(
     try:
         return FrontMatter.model_validate(data), []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
+        def line_of(loc: tuple[object, ...]) -> int | None:
             line = _line_of(root, loc)
-            field = ".".join(str(p) for p in loc)
-            if err["type"] == "extra_forbidden":
-                known = FrontMatter.model_fields
-                if len(loc) > 1 and loc[0] in _NESTED:
-                    known = _NESTED[loc[0]].model_fields
-                name = str(loc[-1])
-                close = difflib.get_close_matches(name, list(known), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else (
-                    "known fields: " + ", ".join(known))
-                problems.append(Problem(path, f"unknown field '{name}'", field=field,
-                                        line=line and line + offset, fix=fix))
-                continue
-            message = re.sub(r"^Value error, ", "", err["msg"])
-            problems.append(Problem(path, message[0].lower() + message[1:], field=field,
-                                    line=line and line + offset, fix=_FIXES.get(err["type"])))
-        return None, problems
+            return line and line + offset
 
+        return None, validation_problems(exc, path, FrontMatter, _NESTED, line_of, _FIXES)
