@@ -2,8 +2,9 @@
 
 Baseline: one WeasyPrint render of the same stories as one plain multi-column HTML document
 (same page size, same fonts, six columns, headline, photo and paragraphs, no placement).
-Measured, each as the median of ``--runs`` runs in fresh processes: full build (``--no-cache``), rebuild after one story
-changed (measurement cache warm), peak memory (max RSS of the processes) and PDF size.
+Measured, each as the median of ``--runs`` runs in fresh processes: full build
+(``--no-cache``), rebuild after one story changed (measurement cache warm), peak memory
+(max RSS of the processes) and PDF size.
 
     .venv/bin/python benchmarks/bench_edition.py --runs 3
 """
