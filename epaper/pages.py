@@ -192,14 +192,7 @@ class PageMaker:
             raise RenderError(f"{len(pages.pages)} pages planned, {rendered.page_count} set")
         planned = [sum(1 for i in col if isinstance(pages.measures[f.slug].galley.items[i], Line))
                    for p in pages.pages for f in p.fragments for col in f.fit.columns]
-        checks = weasy.columns_set(rendered)
-        if len(checks) != len(planned):
-            raise RenderError(f"{len(planned)} columns planned, {len(checks)} set")
-        for n, (check, want) in enumerate(zip(checks, planned, strict=True)):
-            if check.rewrapped or check.text_lines != want or \
-                    check.content_bottom > check.box_bottom + 0.5:
-                raise RenderError(f"column {n + 1} of the pages did not set as planned "
-                                  f"({check.text_lines} lines for {want})")
+        weasy.check_columns(rendered, planned, "pages")
         return rendered
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,

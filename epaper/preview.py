@@ -198,16 +198,9 @@ class Setter:
     @staticmethod
     def verify(story: SetStory, rendered: weasy.Rendered) -> None:
         """The page must hold exactly the planned lines, each on one line, none overflowing."""
-        checks = weasy.columns_set(rendered)
         planned = [sum(1 for i in col if isinstance(story.galley.items[i], Line))
                    for col in story.fit.columns]
-        for n, (check, want) in enumerate(zip(checks, planned, strict=False)):
-            if check.rewrapped or check.text_lines != want or \
-                    check.content_bottom > check.box_bottom + 0.5:
-                raise RenderError(
-                    f"{story.article.path}: column {n + 1} did not set as planned "
-                    f"({check.text_lines} lines for {want}, {check.rewrapped} re-wrapped, "
-                    f"bottom {check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
+        weasy.check_columns(rendered, planned, str(story.article.path), extra_columns=True)
 
 
 def preview(path: Path, columns: int | None = None, depth: str | None = None,

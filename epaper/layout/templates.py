@@ -49,10 +49,6 @@ class Stack:
     def span(self) -> int:
         return self.slots[0].span
 
-    @property
-    def kind(self) -> str:
-        return self.slots[-1].kind
-
 
 @dataclass(frozen=True)
 class PageTemplate:

@@ -228,3 +228,20 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
                                max(bottoms, default=column.position_y) * PX_TO_PT,
                                (column.position_y + column.margin_height()) * PX_TO_PT))
     return out
+
+
+def check_columns(rendered: Rendered, planned: list[int], where: str,
+                  extra_columns: bool = False) -> None:
+    """Raise :class:`RenderError` unless every ``data-col`` element holds exactly the
+    planned number of text lines, each set as one line, none below the column's foot.
+    ``extra_columns``: further columns may follow (the overset galley of a proof)."""
+    checks = columns_set(rendered)
+    if len(checks) < len(planned) or (len(checks) != len(planned) and not extra_columns):
+        raise RenderError(f"{where}: {len(planned)} columns planned, {len(checks)} set")
+    for n, (check, want) in enumerate(zip(checks, planned, strict=False)):
+        if check.rewrapped or check.text_lines != want or \
+                check.content_bottom > check.box_bottom + 0.5:
+            raise RenderError(
+                f"{where}: column {n + 1} did not set as planned ({check.text_lines} lines "
+                f"for {want}, {check.rewrapped} re-wrapped, bottom "
+                f"{check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
