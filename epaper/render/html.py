@@ -6,6 +6,7 @@ Templates and CSS belong to the layout folder; this module only prepares what th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,8 +51,14 @@ def inline(runs: Sequence[Run]) -> Markup:
     return Markup("".join(out))
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
 def keep_words(text: str) -> Markup:
-    """Wrap each word so lines break only between words (Korean headlines)."""
+    """Wrap each word so lines break only between words. Only Korean needs it (Hangul may
+    break between any two syllables); Latin words already hold together."""
+    if not _HANGUL.search(text):
+        return escape(text)
     return Markup(" ".join(f'<span class="word">{escape(w)}</span>' for w in text.split()))
 
 
