@@ -104,11 +104,7 @@ class PageMaker:
         """Measure and place: the page model, and the sandbox the measuring used."""
         timings = timings if timings is not None else {}
         problems = check_plan(explicit, self.templates, {a.slug for a in articles})
-        slugs = [a.slug for a in articles]
-        for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
-            paths = ", ".join(str(a.path) for a in articles if a.slug == slug)
-            problems.append(_problem(f"two articles share the slug '{slug}' ({paths})",
-                                     "give one of them another 'slug:' in its front matter"))
+        problems += duplicate_slugs(articles)
         if problems:
             raise InputErrors(problems)
         self.typesetter.check_fonts(articles)
@@ -233,8 +229,13 @@ def _assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], Ad
     return out
 
 
-def _problem(message: str, fix: str) -> Problem:
-    return Problem(None, message, fix=fix)
+def duplicate_slugs(articles: Sequence[Article]) -> list[Problem]:
+    """Articles that share a slug (stories are known by slug in pages, reports, archive)."""
+    slugs = [a.slug for a in articles]
+    return [Problem(None, f"two articles share the slug '{slug}' ("
+                    + ", ".join(str(a.path) for a in articles if a.slug == slug) + ")",
+                    fix="give one of them another 'slug:' in its front matter")
+            for slug in sorted({s for s in slugs if slugs.count(s) > 1})]
 
 
 def _page_lang(pages: Pages, page: Page) -> str:

@@ -210,3 +210,36 @@ def test_a_kill_during_add_leaves_the_archive_consistent(tmp_path: Path) -> None
     assert final.wait(timeout=300) == 0
     archive = Archive(root)
     assert len(archive.editions()) == 1 and archive.verify() == []
+
+
+def test_search_terms_mixing_hangul_digits_and_latin(tmp_path: Path) -> None:
+    from epaper.archive import index
+
+    db = index.connect(tmp_path / "index.sqlite")
+    db.execute("INSERT INTO editions (id, slug, date, revision, title, locale, pages, pdf, "
+               "report, sha256, added) VALUES (1,'t','2026-11-30',1,'T','ko_KR',1,'a','b','c',"
+               "'d')")
+    db.execute("INSERT INTO stories (id, edition, date, slug, section, headline, byline, pages,"
+               " page_indexes, boxes, text) VALUES (1,1,'2026-11-30','s','경제','K팝스타 공연',"
+               "'김','A1','0','[]','2026년도 예산 100억원이 전통시장에 쓰인다.')")
+    db.execute("INSERT INTO stories_fts (rowid, headline, byline, body) VALUES (1, ?, ?, ?)",
+               (index.grams("K팝스타 공연"), index.grams("김"),
+                index.grams("2026년도 예산 100억원이 전통시장에 쓰인다.")))
+    for query in ("2026년도", "K팝스타", "100억원", "시장", "예산 시장"):
+        assert [h.slug for h in index.search(db, query)] == ["s"], query
+    assert index.search(db, "200억원") == []
+
+
+def test_show_and_verify_say_what_is_wrong(archived, tmp_path: Path) -> None:
+    _, _, _, archive = archived
+    copy = Archive(tmp_path / "copy")
+    shutil.copytree(archive.root, copy.root)
+    (copy.root / "index.sqlite").unlink()
+    for name in ("index.sqlite-wal", "index.sqlite-shm"):
+        (copy.root / name).unlink(missing_ok=True)
+    result = runner.invoke(app, ["archive", "verify", "-a", str(copy.root)])
+    assert result.exit_code == 6 and "index is missing" in result.stderr
+    assert not (copy.root / "index.sqlite").exists()
+    missing = runner.invoke(app, ["archive", "show", "no-such-story", "-o",
+                                  str(tmp_path / "x.pdf"), "-a", str(archive.root)])
+    assert missing.exit_code == 2 and "no story 'no-such-story'" in missing.stderr

@@ -241,3 +241,31 @@ def test_a_killed_build_leaves_the_previous_edition_intact(tmp_path: Path) -> No
         assert first.pdf_path.read_bytes() == before  # intact until a new one is complete
         facts(first.pdf_path.read_bytes())  # and readable
         assert not [p for p in out.iterdir() if p.suffix == ".pdf" and p != first.pdf_path]
+
+
+def test_config_mistakes_are_problems_not_tracebacks(tmp_path: Path) -> None:
+    folder = small_edition(tmp_path / "ed", 'title = "T"\ndate = 2019-06-17\nlocale = "en_US"\n'
+                           '[[sections]]\nid = "national"\nletter = "A"\n'
+                           '[[sections]]\nid = "opinion"\nletter = "A"\ntemplate = "opinon"\n'
+                           '[[pages]]\nsection = "nowhere"\ntemplate = "inside"\n')
+    (folder / "articles" / "twin.md").write_text(
+        "---\nheadline: Twin\nsection: national\nslug: harbor-piers\n---\nText.\n",
+        encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        build(folder, tmp_path / "out")
+    text = str(caught.value)
+    for needle in ("role 'opinon'", "unknown section 'nowhere'", "letter 'A' is used twice",
+                   "share the slug 'harbor-piers'"):
+        assert needle in text, text
+
+
+def test_locale_is_part_of_the_measure_cache(tmp_path: Path) -> None:
+    folder = small_edition(tmp_path / "ed", count=1)
+    text = (folder / "articles" / "harbor-piers.md").read_text(encoding="utf-8")
+    (folder / "articles" / "harbor-piers.md").write_text(text.replace("priority: 1\n", ""),
+                                                         encoding="utf-8")
+    en = build(folder, tmp_path / "out", jobs=1)
+    ko = build(folder, tmp_path / "out", day="2019-06-18", locale="ko_KR", jobs=1)
+    assert {s["lang"] for s in en.report["stories"]} == {"en"}
+    assert {s["lang"] for s in ko.report["stories"]} == {"ko"}
+    assert ko.report["measure_cache"]["cached"] == 0

@@ -74,3 +74,16 @@ def test_a_jump_carries_at_least_the_minimum_lines() -> None:
     fit = fit_columns(g, [90], FitRules(1, 1))  # 9 lines set, 1 would jump
     cut = cut_for_jump(fit, g, min_jump_lines=4, orphans=1)
     assert len(cut.overset) == 4 and cut.columns == ((0, 1, 2, 3, 4, 5),)
+
+
+def test_a_float_waiting_at_the_end_of_the_text_takes_the_next_column() -> None:
+    items = para(0, 8) + [Box(1, 50, 48, floats=True)] + para(2, 1)
+    fit = fit_columns(Galley(tuple(items), P), [100, 100], FitRules(1, 1))
+    assert fit.fits and fit.columns[1] == (8,)
+
+
+def test_a_box_taller_than_any_column_is_overset_and_the_text_goes_on() -> None:
+    items = para(0, 2) + [Box(1, 500, 500, floats=False)] + para(2, 3)
+    fit = fit_columns(Galley(tuple(items), P), [40, 40], FitRules(1, 1))
+    assert fit.overset == (2,)
+    assert [i for col in fit.columns for i in col] == [0, 1, 3, 4, 5]

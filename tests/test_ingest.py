@@ -134,3 +134,18 @@ def test_images_may_come_from_the_edition_folder(tmp_path: Path) -> None:
         read_article(path)  # only the article's folder by default
     article = read_article(path, roots=[path.parent, edition])
     assert article.images[0].path == (edition / "images" / "a.png").resolve()
+
+
+def test_list_numbers_and_empty_items(write_article) -> None:
+    path = write_article("""
+        0. zero
+        1. one
+
+        -
+        - real
+
+        After the list.
+        """)
+    paras = [b for b in read_article(path).body if isinstance(b, Paragraph)]
+    assert [(p.marker, p.text) for p in paras] == [("0.", "zero"), ("1.", "one"),
+                                                   ("•", "real"), ("", "After the list.")]

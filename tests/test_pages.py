@@ -227,3 +227,22 @@ def test_tabloid_layout_is_data(corpus, tmp_path) -> None:
         assert doc.pages[0].width == pytest.approx(11 * 72, abs=0.1)
         assert doc.pages[0].height == pytest.approx(17 * 72, abs=0.1)
     assert all(s["words_set"] == s["words_in_source"] for s in result.report()["stories"])
+
+
+def test_a_block_deeper_than_any_column_is_reported_and_nothing_hangs(corpus,
+                                                                      tmp_path) -> None:
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    heading = " ".join(["heading"] * 1500)
+    (folder / "huge.md").write_text(
+        f"---\nheadline: A story with a runaway subhead\nsection: national\n---\n"
+        f"First paragraph.\n\n## {heading}\n\nLast paragraph after it.\n", encoding="utf-8")
+    articles = check_articles([folder / "huge.md", *sorted(corpus.glob("*.md"))[:4]])
+    result = PageMaker().make(articles, [folder, corpus], corpus)
+    report = result.report()
+    huge = next(s for s in report["stories"] if s["slug"] == "huge")
+    others = [s for s in report["stories"] if s["slug"] != "huge"]
+    assert all(s["words_set"] == s["words_in_source"] for s in others)
+    assert huge["words_set"] == huge["words_in_source"]  # the text around it is set
+    assert any("huge" in w for w in result.warnings)  # the block is reported
+    assert len(report["pages"]) < 10

@@ -77,8 +77,8 @@ def match_query(query: str) -> str:
     inside words; other terms match as word prefixes."""
     terms = []
     for term in re.findall(r"[\w']+", query):
-        if _HANGUL.fullmatch(term) and len(term) > 1:
-            terms.append('"' + " ".join(term[i:i + 2] for i in range(len(term) - 1)) + '"')
+        if _HANGUL.search(term):  # as indexed: Hangul as pairs, other parts as words
+            terms.append('"' + " ".join(grams(term).split()).replace('"', "") + '"')
         else:
             terms.append('"' + term.replace('"', "") + '"*')
     return " AND ".join(terms)

@@ -66,8 +66,10 @@ class Archive:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def db(self):  # type: ignore[no-untyped-def]
-        if not (self.root / "index.sqlite").exists() and not self.root.exists():
-            raise ArchiveError(f"no archive at {self.root} (add an edition first)")
+        if not (self.root / "index.sqlite").is_file():
+            raise ArchiveError(f"no archive index at {self.root / 'index.sqlite'}: "
+                               + ("add an edition first" if not self.root.exists() else
+                                  "the index is missing; restore it from a backup"))
         return index.connect(self.root / "index.sqlite")
 
     # -- add ----------------------------------------------------------------------------------
@@ -220,6 +222,9 @@ class Archive:
             raise InputError(Problem(None, f"no story '{key}'" + (f" on {day}" if day else "")
                                      + " in the archive", fix="find it with epaper archive "
                                                               "search"))
+        if not row["page_indexes"]:
+            raise InputError(Problem(None, f"story '{row['slug']}' was not printed in the "
+                                     f"{row['date']} edition (it is in its report as unplaced)"))
         data = (self.root / row["pdf"]).read_bytes()
         pages = [int(i) for i in row["page_indexes"].split(",")]
         write_atomic(out, pdftools.extract_pages(data, pages))

@@ -29,8 +29,15 @@ from epaper.files import write_atomic
 from epaper.ingest.article import read_article
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import Pages, PageSpec, Paginator, Section, default_sections
-from epaper.model import Article
-from epaper.pages import AdFill, Furniture, PageMaker, overset_warnings, pages_report
+from epaper.model import Article, Image
+from epaper.pages import (
+    AdFill,
+    Furniture,
+    PageMaker,
+    duplicate_slugs,
+    overset_warnings,
+    pages_report,
+)
 from epaper.render import weasy
 
 STEPS = 6
@@ -71,6 +78,8 @@ def _sections(config: EditionConfig, measures: list[StoryMeasure],
                 for s in defaults.values()]
     out: list[Section] = []
     listed = [c.id for c in config.sections]
+    taken = {c.letter for c in config.sections if c.letter}
+    free_letters = iter(x for x in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if x not in taken)
     order = listed + [sid for sid in defaults if sid not in listed]
     for n, sid in enumerate(order):
         conf = next((c for c in config.sections if c.id == sid), None)
@@ -85,7 +94,7 @@ def _sections(config: EditionConfig, measures: list[StoryMeasure],
             first = "inside"
         out.append(Section(sid, (conf.title if conf and conf.title else
                                  (base.title if base else sid)),
-                           (conf.letter if conf and conf.letter else chr(ord("A") + n)),
+                           (conf.letter if conf and conf.letter else next(free_letters)),
                            first, "opinion" if role == "opinion" else "inside"))
     return out
 
@@ -144,6 +153,11 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
             problems += exc.problems
     if config is not None:
         problems += _ad_problems(config, edition_dir)
+    problems += duplicate_slugs(articles)
+    maker = PageMaker(config.layout) if config is not None else None
+    if config is not None and maker is not None:
+        problems += _section_problems(config, maker, {a.section for a in articles},
+                                      edition_dir / "edition.toml")
     if problems:
         raise InputErrors(problems)
     assert config is not None and when is not None
@@ -151,7 +165,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     lang = l10n.locale(locale_tag).language
     articles = [a if a.lang else _with_lang(a, lang) for a in articles]
     warnings: list[str] = [w for a in articles for w in a.warnings]
-    maker = PageMaker(config.layout)
+    assert maker is not None
     maker.typesetter.check_fonts(articles)
     timings["read"] = time.perf_counter() - t0
 
@@ -202,7 +216,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
-    report["edition"]["sources"] = _sources(edition_dir, paths)  # type: ignore[index]
+    report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
     if archival:
         stamp = datetime(when.year, when.month, when.day, tzinfo=ZoneInfo(config.timezone))
@@ -233,15 +247,41 @@ def stable_report_bytes(report: dict[str, object]) -> bytes:
     return (json.dumps(stable, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _sources(edition_dir: Path, articles: list[Path]) -> dict[str, str]:
-    """Files the edition is made from (relative path → sha256): edition.toml, articles,
-    and everything under images/."""
-    files = [edition_dir / "edition.toml", *articles]
-    images = edition_dir / "images"
-    if images.is_dir():
-        files += sorted(p for p in images.rglob("*") if p.is_file())
+def _sources(edition_dir: Path, config: EditionConfig,
+             articles: list[Article]) -> dict[str, str]:
+    """Files the edition is made from (relative path → sha256): edition.toml, the articles,
+    every photo they use and every ad image."""
+    files = {edition_dir / "edition.toml"}
+    for article in articles:
+        files.add(article.path.resolve())
+        files.update(image.path for image in article.images)
+        files.update(b.path for b in article.body if isinstance(b, Image))
+    files.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
     return {str(p.relative_to(edition_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in files}
+            for p in sorted(files) if p.is_relative_to(edition_dir)}
+
+
+def _section_problems(config: EditionConfig, maker: PageMaker, used: set[str],
+                      toml: Path) -> list[Problem]:
+    """Sections and planned pages that name what does not exist, and repeated letters."""
+    roles = {t.role for t in maker.templates.values()}
+    problems = []
+    for n, sec in enumerate(config.sections):
+        if sec.template and sec.template not in roles:
+            problems.append(Problem(toml, f"no page template for the role '{sec.template}'",
+                                    field=f"sections.{n}.template",
+                                    fix="use one of: " + ", ".join(sorted(roles))))
+    known = {s.id for s in config.sections} | used
+    for n, page in enumerate(config.pages):
+        if page.section not in known:
+            problems.append(Problem(toml, f"page for unknown section '{page.section}'",
+                                    field=f"pages.{n}.section",
+                                    fix="use a section id of [[sections]] or of an article"))
+    letters = [s.letter for s in config.sections if s.letter]
+    for letter in sorted({x for x in letters if letters.count(x) > 1}):
+        problems.append(Problem(toml, f"section letter '{letter}' is used twice",
+                                field="sections", fix="give each section its own letter"))
+    return problems
 
 
 def _with_lang(article: Article, lang: str) -> Article:

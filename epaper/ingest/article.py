@@ -200,11 +200,14 @@ class _ArticleReader:
                 counters.append(0)
             elif tok.type == "ordered_list_open":
                 kinds.append("ol")
-                counters.append(int(tok.attrs.get("start", 1) or 1) - 1)
+                start = tok.attrs.get("start")
+                counters.append(int(start if start is not None else 1) - 1)
             elif tok.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
                 kinds.pop()
                 if tok.type != "blockquote_close":
                     counters.pop()
+            elif tok.type == "list_item_close":
+                pending_marker = ""  # an empty item lends its marker to nothing
             elif tok.type == "list_item_open":
                 counters[-1] += 1
                 pending_marker = "•" if kinds[-1] == "ul" else f"{counters[-1]}."

@@ -77,6 +77,7 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
     deferred: list[int] = []
     widows = orphans = 0
     c, i, used = 0, 0, 0.0
+    tallest = max(capacities, default=0.0)
 
     def next_column() -> None:
         nonlocal c, used
@@ -112,11 +113,11 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
                 placed.add(i)
                 used += item.height
                 i += 1
+            elif item.height > tallest + EPS:
+                i += 1  # taller than any column: overset (and reported); the text goes on
             elif item.floats and item.height <= max(capacities[c + 1:], default=0) + EPS:
                 deferred.append(i)
                 i += 1
-            elif not col and item.height > capacities[c] + EPS:
-                break  # taller than a whole column: cannot be set here at all
             else:
                 next_column()
             continue
@@ -149,8 +150,10 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
                 widows += 1
             elif first_here and tail < rules.orphans:
                 orphans += 1
-        if not col and item.height > capacities[c] + EPS:
-            break
+        if item.height > tallest + EPS:
+            break  # a line taller than every column: nothing more can be set
+        next_column()
+    while deferred and c + 1 < len(capacities):  # floats still waiting for a column
         next_column()
     overset = tuple(sorted(set(range(n)) - placed))
     return Fit(tuple(tuple(col) for col in columns), overset, tuple(capacities),

@@ -106,6 +106,7 @@ class Page:
     rules: list[Rect] = field(default_factory=list)  # hairlines between stacked stories
     story_area: float = 0.0
     free: list[_Space] = field(default_factory=list)  # room left at the foot of stacks
+    unplaced: list[Unplaced] = field(default_factory=list)  # what could not be set here
 
     @property
     def label(self) -> str:
@@ -282,10 +283,16 @@ class Paginator:
 
     def place(self, page: Page, p: _Pending, slot: str, x: float, y: float, span: int,
               depth: float | None, why: str, continuations: list[_Pending],
-              may_jump: bool = True, lead_cols: int | None = None) -> Fragment:
+              may_jump: bool = True, lead_cols: int | None = None) -> Fragment | None:
         """Put a fragment on the page; a rest that does not fit joins ``continuations``
-        (or, where the slot forbids jumps, stays overset and is reported)."""
+        (or, where the slot forbids jumps, stays overset and is reported). None when not
+        even the first line or block could be set here (then it is reported unplaced)."""
         frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
+        if not any(fit.columns):
+            page.unplaced.append(Unplaced(
+                p.measure.slug, p.lines, f"its {'rest' if p.part else 'text'} begins with a "
+                f"block deeper than a {frame.depth:.0f}pt frame on {page.label}"))
+            return None
         fragment = Fragment(p.measure.slug, p.part, slot, x, y, frame, fit, why,
                             jump_from=p.from_page, from_fragment=p.from_fragment,
                             continues=bool(fit.overset) and may_jump,
@@ -450,8 +457,10 @@ class Paginator:
                      - f.empty_area(self._measures_by_slug[f.slug]) for f in page.fragments)
         return filled / area if area > 0 else 0.0
 
-    def _advance(self, page: Page, space: _Space, fragment: Fragment) -> None:
+    def _advance(self, page: Page, space: _Space, fragment: Fragment | None) -> None:
         """Move the space's top below a fragment just placed in it (and its hairline)."""
+        if fragment is None:
+            return
         gap = self.grid.row_gap
         space.y += fragment.frame.depth + gap
         space.above, space.rule = len(page.fragments) - 1, None
@@ -543,6 +552,7 @@ class Paginator:
         _, trial, q, c = min(trials, key=lambda t: t[0])
         page.template, page.story_area = trial.template, trial.story_area
         page.fragments, page.rules, page.free = trial.fragments, trial.rules, trial.free
+        page.unplaced = trial.unplaced
         self.pages[page.index] = page
         queue[:] = q
         continuations[:] = c
@@ -583,7 +593,8 @@ class Paginator:
             first = False
             if len(queue) == before:
                 guard += 1
-                self.pages.remove(page)
+                if not page.fragments:  # continuations may have found room on it: keep it
+                    self.pages.remove(page)
                 p = queue.pop(0)
                 self.unplaced.append(Unplaced(p.measure.slug, p.lines,
                                               "no slot of any page can hold its head"))
@@ -616,6 +627,8 @@ class Paginator:
             planned = [s for s in explicit if s.section == section.id]
             if mine or planned:
                 self.section(section, mine, planned)
+        for page in self.pages:
+            self.unplaced.extend(page.unplaced)
         for page in self.pages:  # link each part to the next now that all pages are made
             for f in page.fragments:
                 if f.jump_from is not None and f.from_fragment is not None:
