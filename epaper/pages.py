@@ -7,12 +7,15 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epaper import __version__, l10n
+from epaper import pdf as pdftools
 from epaper.errors import InputErrors, Problem, RenderError
 from epaper.layout.galley import Line
 from epaper.layout.grid import Layout
@@ -173,9 +176,12 @@ class PageMaker:
                        lead_image_height=round(grown, 3))
 
     def render(self, pages: Pages, sandbox: weasy.Sandbox, base: Path, furniture: Furniture,
-               warnings: list[str]) -> weasy.Rendered:
-        """Lay out every page in one WeasyPrint document and check it against the plan."""
+               warnings: list[str], only: range | None = None) -> weasy.Rendered:
+        """Lay out the pages (or the ``only`` ones) in one WeasyPrint document and check it
+        against the plan."""
         views = self.page_views(pages, furniture)
+        chosen = [p for p in pages.pages if only is None or p.index in only]
+        views = [v for p, v in zip(pages.pages, views, strict=True) if p in chosen]
         lang = furniture.lang or (views[0].lang if views else "en")
         html = pages_html(self.typesetter.templates, views, lang, {
             "title": furniture.document_title or furniture.title,
@@ -184,12 +190,39 @@ class PageMaker:
             "version": __version__})
         rendered = weasy.render(html, sandbox, base)
         warnings.extend(rendered.warnings)
-        if rendered.page_count != len(pages.pages):
-            raise RenderError(f"{len(pages.pages)} pages planned, {rendered.page_count} set")
+        if rendered.page_count != len(chosen):
+            raise RenderError(f"{len(chosen)} pages planned, {rendered.page_count} set")
         planned = [sum(1 for i in col if isinstance(pages.measures[f.slug].galley.items[i], Line))
-                   for p in pages.pages for f in p.fragments for col in f.fit.columns]
+                   for p in chosen for f in p.fragments for col in f.fit.columns]
         weasy.check_columns(rendered, planned, "pages")
         return rendered
+
+    def render_pdf(self, pages: Pages, sandbox: weasy.Sandbox, base: Path,
+                   furniture: Furniture, warnings: list[str], jobs: int = 1) -> bytes:
+        """The pages as PDF bytes. Runs of ``render-part-pages`` pages (layout setting) are
+        laid out as separate documents, in ``jobs`` worker processes, and joined with their
+        links intact. The parts do not depend on ``jobs``, so the bytes do not either. Each
+        part embeds its own font subsets: the price of rendering in parallel."""
+        assert self.layout.pages is not None
+        size = self.layout.pages.render_part_pages
+        count = len(pages.pages)
+        if count <= size:
+            return weasy.write_pdf(self.render(pages, sandbox, base, furniture, warnings))
+        chunks = [range(a, min(a + size, count)) for a in range(0, count, size)]
+        workers = min(jobs, len(chunks))
+        results: list[tuple[bytes, list[str]]]
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = [pool.submit(_render_chunk, self, pages, sandbox, base, furniture,
+                                       chunk) for chunk in chunks]
+                results = [f.result() for f in futures]
+        else:
+            results = [_render_chunk(self, pages, sandbox, base, furniture, chunk)
+                       for chunk in chunks]
+        for _, notes in results:
+            warnings.extend(notes)
+        return pdftools.join([data for data, _ in results])
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
              sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
@@ -207,6 +240,14 @@ class PageMaker:
         timings["write"] = time.perf_counter() - t0
         warnings.extend(overset_warnings(pages))
         return PagesResult(pages, pdf, warnings, timings, list(sandbox.fetched))
+
+
+def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: Path,
+                  furniture: Furniture, only: range) -> tuple[bytes, list[str]]:
+    """In a worker process: some of the pages, as PDF bytes."""
+    notes: list[str] = []
+    rendered = maker.render(pages, sandbox, base, furniture, notes, only)
+    return weasy.write_pdf(rendered), notes
 
 
 def anchor(slug: str, part: int) -> str:

@@ -14,7 +14,7 @@ from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import Fit
+from pypdf.generic import Fit, NameObject
 
 from epaper.errors import RenderError
 
@@ -63,6 +63,33 @@ def finish(pdf: bytes, labels: Sequence[LabelRange], outline: Sequence[OutlineEn
         add(entry)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({f"/{k}": v for k, v in info.items()})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def join(parts: Sequence[bytes]) -> bytes:
+    """One PDF from several made of consecutive pages of one document: pages in order, the
+    named destinations of all parts (so links from one part into another still work), the
+    first part's language and document information."""
+    writer = PdfWriter()
+    names: list[tuple[str, int]] = []
+    first: PdfReader | None = None
+    for data in parts:
+        reader = PdfReader(BytesIO(data))
+        first = first or reader
+        offset = len(writer.pages)
+        for page in reader.pages:
+            writer.add_page(page)
+        for name, dest in reader.named_destinations.items():
+            names.append((name, offset + reader.get_destination_page_number(dest)))
+    for name, page in sorted(names):
+        writer.add_named_destination(name, page)
+    if first is not None:
+        lang = first.trailer["/Root"].get("/Lang")
+        if lang is not None:
+            writer._root_object[NameObject("/Lang")] = lang
+        writer.add_metadata({str(k): v for k, v in (first.metadata or {}).items()})
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -269,3 +269,17 @@ def test_locale_is_part_of_the_measure_cache(tmp_path: Path) -> None:
     assert {s["lang"] for s in en.report["stories"]} == {"en"}
     assert {s["lang"] for s in ko.report["stories"]} == {"ko"}
     assert ko.report["measure_cache"]["cached"] == 0
+
+
+@pytest.mark.slow
+def test_parallel_parts_give_the_same_bytes_and_archive_add_reproduces_them(english,
+                                                                           tmp_path: Path) -> None:
+    from epaper.archive.store import Archive
+
+    assert english.report["edition"]["pages"] > 8  # rendered in more than one part
+    serial = build(EN, tmp_path / "serial", jobs=1)
+    assert serial.pdf_path.read_bytes() == english.pdf_path.read_bytes()
+    f = facts(english.pdf_path.read_bytes())
+    assert f.lang == "en" and f.info["Title"].startswith("The Harbor Courier")
+    added = Archive(tmp_path / "archive").add(english.pdf_path)
+    assert added.new and facts(added.pdf.read_bytes()).pdfa == "3B"

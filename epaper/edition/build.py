@@ -198,8 +198,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
     sandbox = maker.typesetter.sandbox(folders)
-    rendered = maker.render(pages, sandbox, edition_dir, furniture, warnings)
-    raw = weasy.write_pdf(rendered)
+    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs)
     timings["render"] = time.perf_counter() - t
 
     # 5. finish ---------------------------------------------------------------------------------
@@ -218,7 +217,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
-    if archival:
+    if archival:  # one document for the archive: each font embedded once
+        rendered = maker.render(pages, sandbox, edition_dir, furniture, [])
         stamp = datetime(when.year, when.month, when.day, tzinfo=ZoneInfo(config.timezone))
         files = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
                                 "edition source") for rel in report["edition"]["sources"]]  # type: ignore[index]
