@@ -212,11 +212,15 @@ class PageMaker:
         workers = min(jobs, len(chunks))
         results: list[tuple[bytes, list[str]]]
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(_render_chunk, self, pages, sandbox, base, furniture,
-                                       chunk) for chunk in chunks]
-                results = [f.result() for f in futures]
+            global _JOB
+            _JOB = (self, pages, sandbox, base, furniture)  # forked workers inherit it
+            try:
+                context = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    futures = [pool.submit(_render_forked, chunk) for chunk in chunks]
+                    results = [f.result() for f in futures]
+            finally:
+                _JOB = None
         else:
             results = [_render_chunk(self, pages, sandbox, base, furniture, chunk)
                        for chunk in chunks]
@@ -240,6 +244,16 @@ class PageMaker:
         timings["write"] = time.perf_counter() - t0
         warnings.extend(overset_warnings(pages))
         return PagesResult(pages, pdf, warnings, timings, list(sandbox.fetched))
+
+
+_JOB: tuple[PageMaker, Pages, weasy.Sandbox, Path, Furniture] | None = None
+
+
+def _render_forked(only: range) -> tuple[bytes, list[str]]:
+    """In a forked worker: the job the parent set up, for some of the pages (only the
+    page range crosses the process boundary; the rest is inherited memory)."""
+    assert _JOB is not None
+    return _render_chunk(*_JOB, only)
 
 
 def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: Path,

@@ -283,3 +283,18 @@ def test_parallel_parts_give_the_same_bytes_and_archive_add_reproduces_them(engl
     assert f.lang == "en" and f.info["Title"].startswith("The Harbor Courier")
     added = Archive(tmp_path / "archive").add(english.pdf_path)
     assert added.new and facts(added.pdf.read_bytes()).pdfa == "3B"
+
+
+@pytest.mark.slow
+def test_rebuild_after_one_story_changes_in_parallel(tmp_path: Path) -> None:
+    folder = tmp_path / "ed"
+    shutil.copytree(EN, folder, ignore=shutil.ignore_patterns("out"))
+    before = build(folder, tmp_path / "out", jobs=2).pdf_path.read_bytes()
+    story = folder / "articles" / "wire-business-03.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA late addition.\n",
+                     encoding="utf-8")
+    again = build(folder, tmp_path / "out", jobs=2)
+    cache = again.report["measure_cache"]
+    assert cache["stories"] - cache["cached"] == 1  # only the changed story was measured
+    assert again.pdf_path.read_bytes() != before
+    assert all(s["words_set"] == s["words_in_source"] for s in again.report["stories"])
