@@ -199,16 +199,19 @@ class PageMaker:
 
     def render_pdf(self, pages: Pages, sandbox: weasy.Sandbox, base: Path,
                    furniture: Furniture, warnings: list[str], jobs: int = 1) -> bytes:
-        """The pages as PDF bytes. Runs of ``render-part-pages`` pages (layout setting) are
-        laid out as separate documents, in ``jobs`` worker processes, and joined with their
-        links intact. The parts do not depend on ``jobs``, so the bytes do not either. Each
-        part embeds its own font subsets: the price of rendering in parallel."""
+        """The pages as PDF bytes. Runs of at most ``render-part-pages`` pages (a layout
+        setting), of even length, are laid out as separate documents, in ``jobs`` worker
+        processes, and joined with their links intact. The parts do not depend on
+        ``jobs``, so the bytes do not either. Each part embeds its own font subsets: the
+        price of rendering in parallel."""
         assert self.layout.pages is not None
         size = self.layout.pages.render_part_pages
         count = len(pages.pages)
         if count <= size:
             return weasy.write_pdf(self.render(pages, sandbox, base, furniture, warnings))
-        chunks = [range(a, min(a + size, count)) for a in range(0, count, size)]
+        parts = -(-count // size)  # as many parts as needed, of even length
+        bounds = [round(k * count / parts) for k in range(parts + 1)]
+        chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
         workers = min(jobs, len(chunks))
         results: list[tuple[bytes, list[str]]]
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():

@@ -90,6 +90,7 @@ def join(parts: Sequence[bytes]) -> bytes:
         if lang is not None:
             writer._root_object[NameObject("/Lang")] = lang
         writer.add_metadata({str(k): v for k, v in (first.metadata or {}).items()})
+    writer.compress_identical_objects()  # e.g. a photo that two parts both embed
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
