@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from epaper.errors import InputError, InputErrors, Problem, RenderError
+from epaper.files import write_atomic
 from epaper.ingest import read_article
 from epaper.layout.compose import StoryParts
 from epaper.layout.fit import Fit, FitRules
@@ -84,7 +85,6 @@ class PreviewResult:
         data: dict[str, object] = {"article": str(self.story.article.path),
                                    "slug": self.story.article.slug}
         data.update(asdict(self.story.copyfit))
-        data["depth_pt"] = self.story.copyfit.depth_pt
         data["warnings"] = self.warnings
         return data
 
@@ -207,8 +207,6 @@ def preview(path: Path, columns: int | None = None, depth: str | None = None,
             layout: str = "broadsheet", out: Path | None = None, png: Path | None = None,
             roots: Sequence[Path] = ()) -> PreviewResult:
     """Preview one article: set it, write ``out`` (PDF) and ``png`` if given."""
-    from epaper.files import write_atomic
-
     result = Setter(layout).preview(Path(path), columns,
                                     Depth.parse(depth) if depth else None, roots)
     if out is not None:

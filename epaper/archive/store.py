@@ -27,7 +27,7 @@ from pathlib import Path
 
 from epaper import pdf as pdftools
 from epaper.archive import index
-from epaper.edition.build import stable_report_bytes
+from epaper.edition.build import build, stable_report_bytes
 from epaper.errors import ArchiveError, InputError, Problem, RenderError
 from epaper.files import write_atomic
 
@@ -174,8 +174,6 @@ class Archive:
             raise InputError(Problem(source, "the edition's sources are gone or changed since "
                                      "it was built: " + ", ".join(changed[:5]),
                                      fix="archive at build time: epaper build --archive DIR"))
-        from epaper.edition.build import build
-
         with tempfile.TemporaryDirectory() as tmp:
             rebuilt = build(source, Path(tmp), edition["date"], edition["locale"], jobs=1,
                             use_cache=True, archival=True)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,12 +23,19 @@ from zoneinfo import ZoneInfo
 from epaper import __version__, l10n
 from epaper import pdf as pdftools
 from epaper.edition.config import EditionConfig, load_config
-from epaper.edition.measure import default_jobs, measure_stories
+from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
 from epaper.errors import InputErrors, Problem, StrictFailure
 from epaper.files import write_atomic
 from epaper.ingest.article import read_article
 from epaper.layout.measured import StoryMeasure
-from epaper.layout.paginate import Pages, PageSpec, Paginator, Section, default_sections
+from epaper.layout.paginate import (
+    Pages,
+    PageSpec,
+    Paginator,
+    Section,
+    check_plan,
+    default_sections,
+)
 from epaper.model import Article, Image
 from epaper.pages import (
     AdFill,
@@ -74,8 +81,7 @@ def _sections(config: EditionConfig, measures: list[StoryMeasure],
               warnings: list[str]) -> list[Section]:
     defaults = {s.id: s for s in default_sections(measures)}
     if not config.sections:
-        return [Section(s.id, s.title, s.letter, s.first_template, s.next_template)
-                for s in defaults.values()]
+        return list(defaults.values())
     out: list[Section] = []
     listed = [c.id for c in config.sections]
     taken = {c.letter for c in config.sections if c.letter}
@@ -89,9 +95,9 @@ def _sections(config: EditionConfig, measures: list[StoryMeasure],
         base = defaults.get(sid)
         role = (conf.template if conf and conf.template else
                 (base.first_template if base else "inside"))
-        first = "front" if n == 0 and role != "opinion" else role
-        if first == "front" and n:
-            first = "inside"
+        # only the first section opens with the front page (the masthead is on it)
+        first = "front" if n == 0 and role != "opinion" else (
+            "inside" if role == "front" else role)
         out.append(Section(sid, (conf.title if conf and conf.title else
                                  (base.title if base else sid)),
                            (conf.letter if conf and conf.letter else next(free_letters)),
@@ -184,8 +190,6 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     sections = _sections(config, measures, warnings)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-    from epaper.layout.paginate import check_plan
-
     plan_problems = check_plan(explicit, maker.templates, {m.slug for m in measures})
     if plan_problems:
         raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
@@ -285,8 +289,6 @@ def _section_problems(config: EditionConfig, maker: PageMaker, used: set[str],
 
 
 def _with_lang(article: Article, lang: str) -> Article:
-    from dataclasses import replace
-
     return replace(article, lang=lang)
 
 
@@ -360,7 +362,7 @@ def _info(config: EditionConfig, when: date, locale: str,
 
 
 def _report(config: EditionConfig, when: date, pages: Pages, warnings: list[str],
-            timings: dict[str, float], stats: object, pdf_path: Path, data: bytes,
+            timings: dict[str, float], stats: MeasureStats, pdf_path: Path, data: bytes,
             maker: PageMaker) -> dict[str, object]:
     body = pages_report(pages, warnings, timings, maker.layout.grid.row_gap)
     return {
@@ -370,9 +372,7 @@ def _report(config: EditionConfig, when: date, pages: Pages, warnings: list[str]
                     "pdf_bytes": len(data),
                     "labels": [p.label for p in pages.pages]},
         **body,
-        "measure_cache": {"stories": getattr(stats, "stories", 0),
-                          "cached": getattr(stats, "cached", 0),
-                          "workers": getattr(stats, "workers", 0)},
+        "measure_cache": asdict(stats),
         "versions": {"epaper": __version__, "weasyprint": weasy.VERSION,
                      "fonts": maker.typesetter.fonts.versions()},
     }
