@@ -160,6 +160,8 @@ def build(
     archive: Annotated[Path | None, typer.Option("--archive", help="Also store the edition "
                                                  "(PDF/A with its sources) in this archive."
                                                  )] = None,
+    web: Annotated[bool, typer.Option("--web", help="Also write the e-paper: "
+                                                    "OUT/web/<title>/<date>/index.html.")] = False,
 ) -> None:
     """Build a dated edition: one PDF and a JSON report."""
     from epaper.edition.build import STEPS
@@ -168,7 +170,12 @@ def build(
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
     try:
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
-                           archival=archive is not None)
+                           archival=archive is not None, archival_extras=_web_extras())
+        web_result = None
+        if web:
+            from epaper.web.make import make_web
+
+            web_result = make_web(result.pdf_path, jobs=jobs or 1)
         added = None
         if archive is not None:
             from epaper.archive.store import Archive
@@ -193,6 +200,46 @@ def build(
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
+        if web_result is not None:
+            typer.echo(str(web_result.folder / "index.html"))
+
+
+def _web_extras():  # type: ignore[no-untyped-def]
+    """What the archive copy embeds besides the sources: the ALTO and METS files."""
+    from epaper.web.make import archival_extras
+
+    return archival_extras
+
+
+@app.command("web")
+def web_command(
+    pdf: Annotated[Path, typer.Argument(help="An edition PDF built by `epaper build` "
+                                             "(its .report.json beside it).")],
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", "-o", help="Write OUT/web/… "
+                                                 "here (default: the PDF's folder).")] = None,
+    source: Annotated[Path | None, typer.Option("--source", help="The edition folder, when "
+                                                "it moved since the build.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Threads encoding "
+                                                                  "images.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Write the e-paper of a built edition: page images, story links, an article view,
+    search, ALTO and METS, in OUT/web/<title>/<date>/ (static files, no server needed)."""
+    from epaper.web.make import make_web
+
+    try:
+        result = make_web(pdf, out_dir, source, jobs)
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps({"index": str(result.folder / "index.html"),
+                               "pages": result.pages, "stories": result.stories,
+                               "zoom_bytes": list(result.zoom_bytes),
+                               "total_bytes": result.total_bytes,
+                               "seconds": round(result.seconds, 3)}, indent=2))
+    else:
+        typer.echo(str(result.folder / "index.html"))
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]

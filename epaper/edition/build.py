@@ -49,6 +49,7 @@ from epaper.render import weasy
 
 STEPS = 6
 Progress = Callable[[int, str], None]
+ArchivalExtras = Callable[[bytes, dict[str, object]], list[tuple[str, bytes]]]
 
 
 @dataclass
@@ -125,9 +126,11 @@ def _masthead_line(config: EditionConfig, day: date, locale: str) -> str:
 def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None,
           locale: str | None = None, jobs: int | None = None, use_cache: bool = True,
           strict: bool = False, progress: Progress | None = None,
-          archival: bool = False) -> BuildResult:
+          archival: bool = False, archival_extras: ArchivalExtras | None = None) -> BuildResult:
     """Build the edition in ``edition_dir``; see the module docstring for the steps.
-    ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive)."""
+    ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive);
+    ``archival_extras`` gives more files for it from the finished PDF and its report
+    (the e-paper's ALTO and METS)."""
     step = progress or (lambda n, label: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -217,7 +220,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     name = f"{config.slug}-{when.isoformat()}"
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
-    report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
+    report = _report(config, when, pages, sections, warnings, timings, stats, pdf_path, data,
+                     maker)
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
@@ -228,6 +232,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
                                 "edition source") for rel in report["edition"]["sources"]]  # type: ignore[index]
         files.append(weasy.Attached(report_path.name, stable_report_bytes(report),
                                     "build report", "Supplement"))
+        files += [weasy.Attached(name, content, "e-paper text (ALTO/METS)", "Supplement")
+                  for name, content in (archival_extras(data, report)
+                                        if archival_extras else [])]
         archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, files, stamp),
                                        _labels(pages), _outline(pages), info)
     if strict and (warnings or any(s["overset_lines"] for s in report["stories"])):  # type: ignore[index, union-attr]
@@ -361,7 +368,8 @@ def _info(config: EditionConfig, when: date, locale: str,
             "EditionDate": when.isoformat()}
 
 
-def _report(config: EditionConfig, when: date, pages: Pages, warnings: list[str],
+def _report(config: EditionConfig, when: date, pages: Pages, sections: list[Section],
+            warnings: list[str],
             timings: dict[str, float], stats: MeasureStats, pdf_path: Path, data: bytes,
             maker: PageMaker) -> dict[str, object]:
     body = pages_report(pages, warnings, timings, maker.layout.grid.row_gap)
@@ -370,7 +378,9 @@ def _report(config: EditionConfig, when: date, pages: Pages, warnings: list[str]
                     "layout": config.layout, "pages": len(pages.pages),
                     "stories": len(pages.measures), "pdf": pdf_path.name,
                     "pdf_bytes": len(data),
-                    "labels": [p.label for p in pages.pages]},
+                    "labels": [p.label for p in pages.pages],
+                    "sections": [{"id": s.id, "title": s.title, "letter": s.letter}
+                                 for s in sections]},
         **body,
         "measure_cache": asdict(stats),
         "versions": {"epaper": __version__, "weasyprint": weasy.VERSION,

@@ -1,0 +1,98 @@
+"""Page images for the e-paper: a zoom image sharp enough to read body text on a tablet,
+within a byte budget, and a thumbnail; and web copies of the story photos.
+
+Pages are rendered once by poppler's ``pdftoppm`` at ``ZOOM_DPI``; Pillow encodes WebP.
+A page of dense small type does not fit the budget at that resolution: its size is
+stepped down until it does (the page list records each image's size)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image as PILImage
+
+from epaper.errors import RenderError, ToolMissingError
+from epaper.files import write_atomic
+
+ZOOM_DPI = 100  # 9.5 pt body type at about 13 px
+ZOOM_MAX_BYTES = 300_000
+ZOOM_QUALITY = 40
+THUMB_WIDTH = 220
+PHOTO_WIDTH = 1000
+
+
+@dataclass(frozen=True)
+class PageImage:
+    zoom: str  # file name, relative to the e-paper folder
+    zoom_size: tuple[int, int]
+    zoom_bytes: int
+    thumb: str
+    thumb_size: tuple[int, int]
+
+
+def _encode(im: PILImage.Image, budget: int) -> tuple[bytes, PILImage.Image]:
+    """WebP within ``budget`` bytes: fewer pixels when the page's type is too dense."""
+    current = im
+    while True:
+        out = io.BytesIO()
+        current.save(out, "WEBP", quality=ZOOM_QUALITY, method=2)
+        if out.tell() <= budget:
+            return out.getvalue(), current
+        # bytes grow about as the pixel count: aim a little under the budget
+        scale = max(0.5, min(0.95, (budget / out.tell()) ** 0.5 * 0.97))
+        current = current.resize((round(current.width * scale), round(current.height * scale)),
+                                 PILImage.Resampling.LANCZOS)
+
+
+def _one(ppm: Path, folder: Path, name: str) -> PageImage:
+    with PILImage.open(ppm) as raw:
+        im = raw.convert("RGB")
+    data, zoom = _encode(im, ZOOM_MAX_BYTES)
+    write_atomic(folder / f"pages/{name}.webp", data)
+    thumb = im.resize((THUMB_WIDTH, round(im.height * THUMB_WIDTH / im.width)),
+                      PILImage.Resampling.LANCZOS)
+    out = io.BytesIO()
+    thumb.save(out, "WEBP", quality=60, method=4)
+    write_atomic(folder / f"pages/{name}.thumb.webp", out.getvalue())
+    return PageImage(f"pages/{name}.webp", zoom.size, len(data),
+                     f"pages/{name}.thumb.webp", thumb.size)
+
+
+def page_images(pdf: Path, folder: Path, names: list[str], jobs: int = 1) -> list[PageImage]:
+    """Render every page of ``pdf`` and write its zoom image and thumbnail into ``folder``
+    (``pages/<name>.webp``, ``pages/<name>.thumb.webp``)."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise ToolMissingError("pdftoppm not found: install poppler-utils "
+                               "(apt-get install poppler-utils)")
+    with tempfile.TemporaryDirectory(prefix="epaper-web-") as tmp:
+        result = subprocess.run([tool, "-r", str(ZOOM_DPI), str(pdf), f"{tmp}/p"],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RenderError(f"pdftoppm failed on {pdf}: {result.stderr.strip()}")
+        ppms = sorted(Path(tmp).glob("p-*.ppm"))
+        if len(ppms) != len(names):
+            raise RenderError(f"{pdf}: {len(ppms)} pages rendered, {len(names)} expected")
+        # Pillow encodes without the GIL: threads use the cores
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            return list(pool.map(lambda a: _one(a[0], folder, a[1]), zip(ppms, names,
+                                                                         strict=True)))
+
+
+def photo_copy(src: Path, dest: Path) -> tuple[int, int]:
+    """A web copy of a story photo (JPEG, at most ``PHOTO_WIDTH`` wide); its size."""
+    with PILImage.open(src) as raw:
+        im = raw.convert("RGB")
+    if im.width > PHOTO_WIDTH:
+        im = im.resize((PHOTO_WIDTH, round(im.height * PHOTO_WIDTH / im.width)),
+                       PILImage.Resampling.LANCZOS)
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=80, optimize=True, progressive=True)
+    write_atomic(dest, out.getvalue())
+    return im.size
