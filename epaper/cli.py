@@ -263,6 +263,26 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
     return advance, finish
 
 
+@app.command("serve")
+def serve_command(
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", help="The archive "
+                                                 "folder (default: $EPAPER_ARCHIVE or "
+                                                 "./archive).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+) -> None:
+    """A reading room over the archive: every edition in the viewer, and search."""
+    from epaper.archive.store import default_root
+    from epaper.web.serve import serve
+
+    root = archive or default_root()
+    if not (root / "index.sqlite").is_file():
+        _fail(EpaperError(f"no archive at {root}: add an edition first "
+                          "(epaper archive add, or build --archive)"))
+    typer.echo(f"epaper: reading room on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    serve(root, host, port)
+
+
 archive_app = typer.Typer(help="The edition archive: add, search, show, list, verify.",
                           no_args_is_help=True)
 app.add_typer(archive_app, name="archive")

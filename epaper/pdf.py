@@ -175,3 +175,12 @@ def extract_pages(data: bytes, indexes: Sequence[int]) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def attachments(data: bytes) -> dict[str, bytes]:
+    """The embedded files of a PDF (an archive copy's sources, report, ALTO and METS)."""
+    try:
+        reader = PdfReader(BytesIO(data))
+        return {name: contents[0] for name, contents in reader.attachments.items() if contents}
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise RenderError(f"not a readable PDF: {exc}") from exc

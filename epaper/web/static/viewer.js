@@ -281,8 +281,10 @@
   function plain(slug) {
     if (!(slug in plainCache)) {
       var d = document.createElement("div");
-      d.innerHTML = E.stories[slug].html;
-      plainCache[slug] = d.textContent.replace(/\s+/g, " ");
+      d.innerHTML = E.stories[slug].html.replace(/<\/(p|h1|h2|figcaption|blockquote|li|time)>/g, "$& ");
+      var body = d.querySelector(".story-body");
+      plainCache[slug] = [d.textContent.replace(/\s+/g, " "),
+        (body ? body.textContent : d.textContent).replace(/\s+/g, " ")];
     }
     return plainCache[slug];
   }
@@ -319,7 +321,7 @@
     var slugs = Object.keys(hits).map(function (n) { return E.search.slugs[+n]; });
     // a Hangul word must occur as written, not only as its pairs
     slugs = slugs.filter(function (slug) {
-      var text = fold(plain(slug));
+      var text = fold(plain(slug)[0]);
       return parts.every(function (p) { return !HANGUL.test(p) || text.indexOf(p) >= 0; });
     });
     var score = function (slug) {
@@ -330,7 +332,7 @@
       .sort(function (a, b) { return b[0] - a[0]; }).map(function (x) { return x[1]; });
   }
   function snippet(slug, query) {
-    var text = plain(slug), low = fold(text);
+    var text = plain(slug)[1], low = fold(text);
     var terms = fold(query).match(/[\p{L}\p{N}_]+/gu) || [];
     var at = Math.max(0, Math.min.apply(null, terms.map(function (t) {
       var i = low.indexOf(t); return i < 0 ? Infinity : i;
@@ -376,7 +378,10 @@
   function route() {
     var parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
     if (parts[0] === "story" && parts[1] && openStory(parts[1])) return;
-    if (parts[0] === "search" && parts[1]) { $("q").value = parts[1]; showResults(parts[1]); return; }
+    if (parts[0] === "search" && parts[1]) {
+      if (!box.children.length) showPage(state.page);
+      $("q").value = parts[1]; showResults(parts[1]); return;
+    }
     var restore = state.story !== null ? state.lastFocus : null;
     closeStory();
     var i = parts[0] in byLabel ? byLabel[parts[0]] : 0;
