@@ -114,3 +114,21 @@ def join_lines(lines: list[str]) -> list[str]:
 
 def words_of(text: str) -> list[str]:
     return re.sub(r"\s+", " ", text).split()
+
+
+@pytest.fixture(scope="session")
+def sample_epapers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both sample editions built with their e-paper (``build --web``): language → the
+    PDF. Shared by the e-paper, browser and benchmark-style tests."""
+    from typer.testing import CliRunner
+
+    from epaper.cli import app
+
+    out = tmp_path_factory.mktemp("samples-web")
+    pdfs = {}
+    for lang in ("en", "ko"):
+        result = CliRunner().invoke(app, ["build", str(ROOT / "samples" / "editions" / lang),
+                                          "--out-dir", str(out), "--web", "--jobs", "2"])
+        assert result.exit_code == 0, result.output
+        pdfs[lang] = Path(result.output.split()[0])
+    return pdfs

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from epaper import pdf as pdftools
 from epaper.archive import index
-from epaper.edition.build import build, stable_report_bytes
+from epaper.edition.build import ArchivalExtras, build, stable_report_bytes
 from epaper.errors import ArchiveError, InputError, Problem, RenderError
 from epaper.files import write_atomic
 
@@ -144,10 +144,11 @@ class Archive:
             db.execute("ROLLBACK")
             raise
 
-    def add(self, path: Path) -> Added:
+    def add(self, path: Path, extras: ArchivalExtras | None = None) -> Added:
         """Archive an edition already built: ``path`` is its PDF or its build folder. The
         edition is rebuilt from its recorded sources as PDF/A-3b; the rebuild must give the
-        very same PDF, which proves the sources are the ones it was made from."""
+        very same PDF, which proves the sources are the ones it was made from. ``extras``
+        adds files to the archive copy (the e-paper's ALTO and METS)."""
         pdf_path, report_path = _find_build(Path(path))
         data = pdf_path.read_bytes()
         try:
@@ -176,7 +177,7 @@ class Archive:
                                      fix="archive at build time: epaper build --archive DIR"))
         with tempfile.TemporaryDirectory() as tmp:
             rebuilt = build(source, Path(tmp), edition["date"], edition["locale"], jobs=1,
-                            use_cache=True, archival=True)
+                            use_cache=True, archival=True, archival_extras=extras)
             if rebuilt.pdf_path.read_bytes() != data:
                 raise InputError(Problem(pdf_path, "the PDF differs from what its sources "
                                          "build now (edited after the build?)",

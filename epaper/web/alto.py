@@ -3,9 +3,9 @@
 The words and their boxes are the PDF's own (``textlayer``). Which words form which
 story's blocks comes from the build report: a story fragment's columns (``columns_pt``)
 are its text blocks, in reading order; what else lies in its box (head, photo caption,
-jump line) is its head block. Words outside every story (masthead, folios, ads) keep
-poppler's blocks. Coordinates are in ``inch1200`` (1/1200 in): PDF points × 50/3, from
-the page's top-left corner."""
+jump line) is its head block (tagged HEAD; columns BODY). Words outside every story
+(masthead, folios, ads: tagged PAGE) keep poppler's blocks. Coordinates are in
+``inch1200`` (1/1200 in): PDF points × 50/3, from the page's top-left corner."""
 
 from __future__ import annotations
 
@@ -57,14 +57,19 @@ def _box(el: ET.Element, words: Sequence[Word]) -> None:
     el.set("HEIGHT", _u(y1 - y0))
 
 
-def _block(parent: ET.Element, block_id: str, words: Sequence[Word], lang: str) -> None:
+def _block(parent: ET.Element, block_id: str, words: Sequence[Word], lang: str,
+           tag: str) -> None:
     block = ET.SubElement(parent, f"{{{NS}}}TextBlock", ID=block_id)
+    block.set("TAGREFS", tag)
     _box(block, words)
     block.set("LANG", lang)
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    for n, (_, line_words) in enumerate(lines.items(), 1):
+    # top to bottom: poppler's own order may put a column's foot (a jump line) first
+    ordered = sorted(lines.values(), key=lambda ws: (min(w.y0 for w in ws), ws[0].x0))
+    for n, line_words in enumerate(ordered, 1):
+        line_words = sorted(line_words, key=lambda w: w.x0)
         line = ET.SubElement(block, f"{{{NS}}}TextLine", ID=f"{block_id}_L{n}")
         _box(line, line_words)
         for k, word in enumerate(line_words):
@@ -100,6 +105,10 @@ def page_alto(text: PageText, number: int, label: str, regions: Sequence[Region]
     soft = ET.SubElement(proc, f"{{{NS}}}processingSoftware")
     ET.SubElement(soft, f"{{{NS}}}softwareName").text = "epaper"
     ET.SubElement(soft, f"{{{NS}}}softwareVersion").text = __version__
+    tags = ET.SubElement(root, f"{{{NS}}}Tags")
+    for tag_id, label in (("HEAD", "story head: headline, byline, photo caption"),
+                          ("BODY", "story column"), ("PAGE", "page furniture, ads")):
+        ET.SubElement(tags, f"{{{NS}}}StructureTag", ID=tag_id, LABEL=label)
     layout = ET.SubElement(root, f"{{{NS}}}Layout")
     page = ET.SubElement(layout, f"{{{NS}}}Page", ID=f"P{number}")
     page.set("PHYSICAL_IMG_NR", str(number))
@@ -123,11 +132,12 @@ def page_alto(text: PageText, number: int, label: str, regions: Sequence[Region]
         in_cols = {id(w) for col in cols for w in col}
         head = [w for w in in_box if id(w) not in in_cols]
         ids = []
-        for words in [head, *cols]:
+        for k, words in enumerate([head, *cols]):
             if words:
                 count += 1
                 block_id = f"P{number}_TB{count}"
-                _block(space, block_id, words, langs.get(region.slug, lang))
+                _block(space, block_id, words, langs.get(region.slug, lang),
+                       "BODY" if k else "HEAD")
                 ids.append(block_id)
         result.blocks[(region.slug, region.part)] = ids
     other: dict[int, list[Word]] = {}
@@ -135,7 +145,7 @@ def page_alto(text: PageText, number: int, label: str, regions: Sequence[Region]
         other.setdefault(word.block, []).append(word)
     for words in other.values():
         count += 1
-        _block(space, f"P{number}_TB{count}", words, lang)
+        _block(space, f"P{number}_TB{count}", words, lang, "PAGE")
     result.words = len(text.words)
     result.xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return result

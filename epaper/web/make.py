@@ -207,7 +207,9 @@ def _write(pdf: Path, report: dict, articles: dict[str, Article], out: Path,  # 
                          "pages": row["pages"], "page": first, "lang": art_lang,
                          "html": str(html)}
         write_atomic(out / f"stories/{_safe(slug)}.html", env.get_template(
-            "story.html.j2").render(article=html, lang=art_lang, headline=art.headline,
+            "story.html.j2").render(
+                article=story.article_html(art, art_lang, lambda i: "../" + photo_url(i)),
+                lang=art_lang, headline=art.headline,
                                     title=edition["title"], words=vocab, page=first,
                                     slug=slug).encode("utf-8"))
         plain.append(" ".join([art.kicker, art.headline, art.deck, " ".join(art.bylines),

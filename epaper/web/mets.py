@@ -4,6 +4,7 @@ the ordered ALTO blocks of its fragments across pages (the newspaper METS/ALTO p
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ class MetsArticle:
     headline: str
     section: str
     areas: tuple[tuple[int, str], ...]  # (page index, ALTO block id) in reading order
+
+
+def article_id(slug: str) -> str:
+    """The METS id of a story's article div (an XML name made from its slug)."""
+    return "ART_" + re.sub(r"[^\w.-]", "_", slug)
 
 
 def _m(tag: str) -> str:
@@ -67,8 +73,8 @@ def edition_mets(title: str, day: str, pages: Sequence[MetsPage],
     for s, (sid, stitle) in enumerate(sections, 1):
         sec = ET.SubElement(top, _m("div"), ID=f"SECTION{s}", TYPE="Section", LABEL=stitle)
         for a, art in enumerate(x for x in articles if x.section == sid):
-            div = ET.SubElement(sec, _m("div"), ID=f"ART_{s}_{a + 1}", TYPE="Article",
-                                LABEL=art.headline)
+            div = ET.SubElement(sec, _m("div"), ID=article_id(art.slug), TYPE="Article",
+                                LABEL=art.headline, ORDER=str(a + 1))
             if not art.areas:
                 continue
             seq = ET.SubElement(ET.SubElement(div, _m("fptr")), _m("seq"))
