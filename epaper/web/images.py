@@ -8,10 +8,11 @@ stepped down until it does (the page list records each image's size)."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,15 @@ class PageImage:
 def _encode(im: PILImage.Image, budget: int) -> tuple[bytes, PILImage.Image]:
     """WebP within ``budget`` bytes: fewer pixels when the page's type is too dense."""
     current = im
+    # a JPEG of the page (fast) predicts the WebP's bytes well enough to pick the first
+    # size; the loop below still checks the real size
+    probe = io.BytesIO()
+    im.save(probe, "JPEG", quality=ZOOM_QUALITY)
+    guess = probe.tell() * 0.8
+    if guess > budget:
+        scale = max(0.5, (budget / guess) ** 0.5 * 0.97)
+        current = im.resize((round(im.width * scale), round(im.height * scale)),
+                            PILImage.Resampling.LANCZOS)
     while True:
         out = io.BytesIO()
         current.save(out, "WEBP", quality=ZOOM_QUALITY, method=2)
@@ -79,10 +89,13 @@ def page_images(pdf: Path, folder: Path, names: list[str], jobs: int = 1) -> lis
         ppms = sorted(Path(tmp).glob("p-*.ppm"))
         if len(ppms) != len(names):
             raise RenderError(f"{pdf}: {len(ppms)} pages rendered, {len(names)} expected")
-        # Pillow encodes without the GIL: threads use the cores
-        with ThreadPoolExecutor(max(1, jobs)) as pool:
-            return list(pool.map(lambda a: _one(a[0], folder, a[1]), zip(ppms, names,
-                                                                         strict=True)))
+        work = list(zip(ppms, [folder] * len(names), names, strict=True))
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # Pillow's WebP encoder holds the GIL: processes, not threads, use the cores
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(jobs, len(work)), mp_context=context) as pool:
+                return list(pool.map(_one, *zip(*work, strict=True)))
+        return [_one(*w) for w in work]
 
 
 def photo_copy(src: Path, dest: Path) -> tuple[int, int]:
