@@ -229,3 +229,8 @@ def test_archive_copy_embeds_alto_and_mets(tmp_path: Path) -> None:
     assert "epaper/mets.xml" in files and "epaper/alto/A1.xml" in files
     schema("mets-1-12-1.xsd").assertValid(LET.fromstring(files["epaper/mets.xml"]))
     schema("alto-4-4.xsd").assertValid(LET.fromstring(files["epaper/alto/A1.xml"]))
+
+
+def test_serve_without_archive(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--archive", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no archive at" in result.output
