@@ -303,7 +303,7 @@ def archive_add(
 ) -> None:
     """Store a built edition as PDF/A-3b with its sources (a no-op if already there)."""
     try:
-        added = _archive(archive).add(edition, _web_extras())
+        added = _archive(archive).add(edition)
     except EpaperError as exc:
         _fail(exc)
         return

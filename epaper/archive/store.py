@@ -148,7 +148,10 @@ class Archive:
         """Archive an edition already built: ``path`` is its PDF or its build folder. The
         edition is rebuilt from its recorded sources as PDF/A-3b; the rebuild must give the
         very same PDF, which proves the sources are the ones it was made from. ``extras``
-        adds files to the archive copy (the e-paper's ALTO and METS)."""
+        adds files to the archive copy: by default the e-paper's ALTO and METS, as
+        ``build --archive`` embeds them, so that both ways give the same copy."""
+        if extras is None:
+            from epaper.web.make import archival_extras as extras
         pdf_path, report_path = _find_build(Path(path))
         data = pdf_path.read_bytes()
         try:

@@ -251,17 +251,25 @@
     back.textContent = fmt(W.back_to_page, { page: s.page || pages[0].label });
     reader.hidden = false;
     document.body.classList.add("reading");
+    setInert(true);
     reader.scrollTop = 0;
     var h = reader.querySelector("h1");
     if (h) { h.setAttribute("tabindex", "-1"); h.focus(); }
     applyFont();
     return true;
   }
+  function setInert(on) {  // a modal view: what lies behind it is out of the Tab order
+    [".bar", ".layout", ".skip"].forEach(function (sel) {
+      var el = document.querySelector(sel);
+      if (el) el.inert = on;
+    });
+  }
   function closeStory() {
     if (state.story === null) return;
     state.story = null;
     $("reader").hidden = true;
     document.body.classList.remove("reading");
+    setInert(false);
   }
   $("fontup").addEventListener("click", function () { fontSize = Math.min(2, fontSize + 0.125); applyFont(); });
   $("fontdown").addEventListener("click", function () { fontSize = Math.max(0.75, fontSize - 0.125); applyFont(); });
