@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SAMPLES
 from epaper.cli import app
-from epaper.edition.build import build, resolve_date
+from epaper.edition.build import build
+from epaper.edition.inputs import resolve_date
 from epaper.errors import InputErrors
 from epaper.pdf import facts
 
