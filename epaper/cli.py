@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -179,6 +180,10 @@ def build(
         finish()
         _fail(exc)
         return
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see main)
+        finish(done=False)
+        typer.echo("epaper: interrupted; nothing written", err=True)
+        raise typer.Exit(getattr(exc, "exit_code", 130)) from None
     finish()
     if added is not None and not as_json:
         typer.echo(f"archived: {added.pdf}" + ("" if added.new else " (already there)"),
@@ -198,7 +203,7 @@ def build(
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
     """A rich progress bar on a terminal ("Step 3/6 – Placing …"); silence otherwise."""
     if not enabled:
-        return (lambda n, label: None), (lambda: None)
+        return (lambda n, label: None), (lambda done=True: None)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("[bold]Step {task.fields[step]}/{task.total}[/] {task.description}"),
@@ -209,9 +214,11 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
     def advance(n: int, label: str) -> None:
         bar.update(task, completed=n - 1, description=label, step=n)
 
-    def finish() -> None:
-        bar.update(task, completed=total)
-        bar.stop()
+    def finish(done: bool = True) -> None:
+        if bar.live.is_started:
+            if done:
+                bar.update(task, completed=total)
+            bar.stop()  # shows the cursor again
 
     return advance, finish
 
@@ -313,8 +320,18 @@ def archive_verify(archive: ArchiveOption = None) -> None:
     typer.echo("archive OK")
 
 
+class _Terminated(KeyboardInterrupt):
+    exit_code = 143
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point (``argv`` for in-process use)."""
+    """Entry point (``argv`` for in-process use). SIGTERM stops a command as Ctrl-C does:
+    workers ended, temporary files removed, the terminal restored, nothing half-written."""
+    signal.signal(signal.SIGTERM, _terminated)
     app(args=argv, prog_name="epaper")
 
 

@@ -7,10 +7,8 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +44,7 @@ from epaper.render.html import (
 )
 from epaper.typeset import Typesetter
 from epaper.units import PT_PER
+from epaper.workers import can_fork, fork_pool
 
 MM2 = PT_PER["mm"] ** 2
 
@@ -214,12 +213,11 @@ class PageMaker:
         chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
         workers = min(jobs, len(chunks))
         results: list[tuple[bytes, list[str]]]
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and can_fork():
             global _JOB
             _JOB = (self, pages, sandbox, base, furniture)  # forked workers inherit it
             try:
-                context = multiprocessing.get_context("fork")
-                with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                with fork_pool(workers) as pool:
                     futures = [pool.submit(_render_forked, chunk) for chunk in chunks]
                     results = [f.result() for f in futures]
             finally:

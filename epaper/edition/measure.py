@@ -8,11 +8,9 @@ story changes measures that story alone.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -24,6 +22,7 @@ from epaper.layout.measured import StoryMeasure
 from epaper.model import Article
 from epaper.render import weasy
 from epaper.typeset import Typesetter
+from epaper.workers import can_fork, fork_pool
 
 _CACHE_FORMAT = b"epaper-measure-1\n"
 
@@ -105,11 +104,9 @@ def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: 
                 found[n] = replace(hit, article=articles[n])
     todo = [n for n in range(len(articles)) if n not in found]
     workers = max(1, min(jobs, len(todo) // 4))  # a worker costs a process start
-    if todo and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if todo and workers > 1 and can_fork():
         chunks = [todo[k::workers] for k in range(workers)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(typesetter.layout,)) as pool:
+        with fork_pool(workers, _init_worker, (typesetter.layout,)) as pool:
             futures = [pool.submit(_measure_chunk, [articles[n] for n in chunk], list(spans),
                                    list(folders), base) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):
