@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from epaper import __version__
-from epaper.errors import EpaperError, InputErrors
+from epaper.errors import EpaperError, InputError, InputErrors, Problem
 
 app = typer.Typer(
     name="epaper",
@@ -22,7 +22,22 @@ app = typer.Typer(
 )
 
 
-def _fail(exc: EpaperError) -> None:
+def _problems(exc: EpaperError) -> list[Problem]:
+    if isinstance(exc, InputErrors):
+        return list(exc.problems)
+    if isinstance(exc, InputError):
+        return [exc.problem]
+    return [Problem(None, str(exc))]
+
+
+def _fail(exc: EpaperError, as_json: bool = False) -> None:
+    """Print the error (every problem on its own line; as JSON on stdout with ``--json``)
+    and exit with its code."""
+    if as_json:
+        typer.echo(json.dumps({"ok": False, "exit_code": exc.exit_code,
+                               "problems": [p.as_dict() for p in _problems(exc)]},
+                              ensure_ascii=False, indent=2))
+        raise typer.Exit(exc.exit_code)
     problems = exc.problems if isinstance(exc, InputErrors) else None
     if problems:
         typer.echo(f"epaper: {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
@@ -115,26 +130,28 @@ def preview(
 
 @app.command()
 def check(
-    articles: Annotated[list[Path], typer.Argument(help="Article files to validate.")],
+    paths: Annotated[list[Path], typer.Argument(help="Article files, or edition folders.",
+                                                metavar="ARTICLE_OR_EDITION...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON: ok, "
+                                                         "articles, problems, warnings.")
+                       ] = False,
 ) -> None:
-    """Validate article files without rendering: every problem of every file."""
-    from epaper.ingest import check_articles
-    from epaper.render.fonts import load_fonts
-    from epaper.typeset import font_problems
+    """Validate articles or whole editions without rendering, with exactly the rules of
+    `build`: every problem of every file, for a CMS hook or a pre-commit check."""
+    from epaper.edition.inputs import check_paths
 
     try:
-        found = check_articles(articles)
-        fonts = load_fonts()
-        problems = [p for a in found for p in font_problems(a, fonts)]
-        if problems:
-            raise InputErrors(problems)
+        checked = check_paths(paths)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-    for article in found:
-        for warning in article.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"{len(found)} article{'s' if len(found) != 1 else ''} OK")
+    if as_json:
+        typer.echo(json.dumps({"ok": True, "articles": checked.articles, "problems": [],
+                               "warnings": checked.warnings}, ensure_ascii=False, indent=2))
+        return
+    for warning in checked.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"{checked.articles} article{'s' if checked.articles != 1 else ''} OK")
 
 
 @app.command()
@@ -177,8 +194,8 @@ def build(
             assert result.archival_pdf is not None
             added = Archive(archive).add_built(result.archival_pdf, result.report)
     except EpaperError as exc:
-        finish()
-        _fail(exc)
+        finish(done=False)
+        _fail(exc, as_json)
         return
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see main)
         finish(done=False)

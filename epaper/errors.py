@@ -38,10 +38,17 @@ class Problem:
                 where += f":{self.column}"
         return where
 
+    def as_dict(self) -> dict[str, object]:
+        """The problem as JSON-ready data: file, line, column, field, message, fix."""
+        return {"file": str(self.path) if self.path else None, "line": self.line,
+                "column": self.column, "field": self.field, "message": self.message,
+                "fix": self.fix}
+
     def __str__(self) -> str:
+        """``file:line:col: field: what — fix``."""
         text = f"{self.location()}: "
         if self.field:
-            text += f"field '{self.field}': "
+            text += f"{self.field}: "
         text += self.message
         if self.fix:
             text += f" — {self.fix}"

@@ -25,7 +25,7 @@ from epaper import pdf as pdftools
 from epaper.edition.config import EditionConfig
 from epaper.edition.inputs import EditionInputs, read_edition
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
-from epaper.errors import InputErrors, Problem, StrictFailure
+from epaper.errors import StrictFailure
 from epaper.files import write_atomic
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
@@ -33,7 +33,6 @@ from epaper.layout.paginate import (
     PageSpec,
     Paginator,
     Section,
-    check_plan,
     default_sections,
 )
 from epaper.model import Article, Image
@@ -143,10 +142,6 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     warnings += _empty_sections(config, measures)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-    plan_problems = check_plan(explicit, maker.templates, {m.slug for m in measures})
-    if plan_problems:
-        raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
-                                   fix=p.fix) for p in plan_problems])
     pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
     timings["place_fit"] = time.perf_counter() - t
 

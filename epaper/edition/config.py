@@ -85,9 +85,11 @@ class EditionConfig(_Strict):
 _MODELS = {"sections": SectionConfig, "pages": PageConfig, "ads": AdConfig}
 
 
-def _line_of_key(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*(\[+\s*)?{re.escape(key)}\b", text, re.MULTILINE)
-    return text[: match.start()].count("\n") + 1 if match else None
+def _line_of_key(text: str, key: str) -> tuple[int, int] | None:
+    match = re.search(rf"^(\s*(\[+\s*)?){re.escape(key)}\b", text, re.MULTILINE)
+    if not match:
+        return None
+    return text[: match.start()].count("\n") + 1, len(match[1]) + 1
 
 
 def load_config(path: Path, overrides: dict[str, object] | None = None,
@@ -112,7 +114,7 @@ def load_config(path: Path, overrides: dict[str, object] | None = None,
     try:
         return EditionConfig.model_validate(data), []
     except ValidationError as exc:
-        def line_of(loc: tuple[object, ...]) -> int | None:
+        def line_of(loc: tuple[object, ...]) -> tuple[int, int] | None:
             if not loc:
                 return None
             return _line_of_key(text, str(loc[-1])) or _line_of_key(text, str(loc[0]))

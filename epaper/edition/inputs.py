@@ -16,6 +16,7 @@ from epaper import l10n
 from epaper.edition.config import EditionConfig, load_config
 from epaper.errors import EpaperError, InputErrors, Problem
 from epaper.ingest.article import read_article
+from epaper.layout.paginate import PageSpec, check_plan
 from epaper.model import Article
 from epaper.pages import PageMaker, duplicate_slugs
 
@@ -121,6 +122,9 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
             raise
         problems += _section_problems(config, maker, {a.section for a in articles},
                                       edition_dir / "edition.toml")
+        explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
+        problems += [Problem(edition_dir / "edition.toml", p.message, field=p.field, fix=p.fix)
+                     for p in check_plan(explicit, maker.templates, {a.slug for a in articles})]
     problems += duplicate_slugs(articles)
     if problems:
         raise InputErrors(problems)
@@ -130,6 +134,67 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
     maker.typesetter.check_fonts(articles)
     warnings = sources.warnings() + [w for a in articles for w in a.warnings]
     return EditionInputs(edition_dir, config, when, sources, articles, maker, warnings)
+
+def edition_of(article: Path) -> Path | None:
+    """The edition folder an article file belongs to (it lies under its ``articles/``)."""
+    path = Path(article).resolve()
+    for folder in path.parents:
+        if (folder / "edition.toml").is_file() and path.is_relative_to(folder / "articles"):
+            return folder
+    return None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``epaper check`` found: the articles read and the warnings."""
+
+    articles: int
+    warnings: list[str]
+
+
+def check_paths(paths: Sequence[Path]) -> Checked:
+    """Validate edition folders and article files with the build's rules (an article of an
+    edition is read as the build reads it: its photo folders, the edition's language).
+    Raises one :class:`InputErrors` with every problem of every path."""
+    from epaper.render.fonts import load_fonts
+    from epaper.typeset import font_problems
+
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    count = 0
+    fonts = None
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            try:
+                inputs = read_edition(path)
+            except InputErrors as exc:
+                problems += exc.problems
+                continue
+            count += len(inputs.articles)
+            warnings += inputs.warnings
+            continue
+        edition = edition_of(path)
+        roots = [path.parent]
+        lang = None
+        if edition is not None:
+            roots += [edition / "articles", edition]
+            config, _ = load_config(edition / "edition.toml")
+            lang = l10n.locale(config.locale).language if config else None
+        try:
+            article = read_article(path, roots=roots)
+        except InputErrors as exc:
+            problems += exc.problems
+            continue
+        article = article if article.lang or not lang else replace(article, lang=lang)
+        fonts = fonts or load_fonts()
+        problems += font_problems(article, fonts)
+        warnings += article.warnings
+        count += 1
+    if problems:
+        raise InputErrors(problems)
+    return Checked(count, warnings)
+
 
 def resolve_date(value: str | None, config_date: date | None, timezone: str,
                  now: datetime | None = None) -> date | None:
