@@ -30,7 +30,9 @@ class Problem:
     fix: str | None = None
 
     def location(self) -> str:
-        """``file:line:col`` (as much as is known)."""
+        """``file:line:col`` (as much as is known; empty for a command-line option)."""
+        if self.path is None and self.line is None:
+            return ""
         where = str(self.path) if self.path else "<input>"
         if self.line is not None:
             where += f":{self.line}"
@@ -46,7 +48,8 @@ class Problem:
 
     def __str__(self) -> str:
         """``file:line:col: field: what — fix``."""
-        text = f"{self.location()}: "
+        where = self.location()
+        text = f"{where}: " if where else ""
         if self.field:
             text += f"{self.field}: "
         text += self.message
