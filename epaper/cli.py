@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from epaper import __version__
-from epaper.errors import EpaperError, InputError, InputErrors, Problem
+from epaper.errors import EpaperError, InputError, Problem
 
 app = typer.Typer(
     name="epaper",
@@ -23,8 +23,8 @@ app = typer.Typer(
 
 
 def _problems(exc: EpaperError) -> list[Problem]:
-    if isinstance(exc, InputErrors):
-        return list(exc.problems)
+    if isinstance(getattr(exc, "problems", None), tuple):  # InputErrors, LayoutErrors
+        return list(exc.problems)  # type: ignore[attr-defined]
     if isinstance(exc, InputError):
         return [exc.problem]
     return [Problem(None, str(exc))]
@@ -38,7 +38,7 @@ def _fail(exc: EpaperError, as_json: bool = False) -> None:
                                "problems": [p.as_dict() for p in _problems(exc)]},
                               ensure_ascii=False, indent=2))
         raise typer.Exit(exc.exit_code)
-    problems = exc.problems if isinstance(exc, InputErrors) else None
+    problems = getattr(exc, "problems", None)
     if problems:
         typer.echo(f"epaper: {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
                    err=True)

@@ -29,7 +29,7 @@ def validation_problems(exc: ValidationError, path: Path, model: type[BaseModel]
         line, column = place if isinstance(place, tuple) else (place, None)
         if err["type"] == "extra_forbidden":
             owner = nested.get(str(loc[0]), model) if len(loc) > 1 else model
-            known = list(owner.model_fields)
+            known = [info.alias or key for key, info in owner.model_fields.items()]
             name = str(loc[-1])
             close = difflib.get_close_matches(name, known, n=1)
             problems.append(Problem(path, f"unknown {word} '{name}'", field=field, line=line,

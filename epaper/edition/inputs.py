@@ -16,6 +16,7 @@ from epaper import l10n
 from epaper.edition.config import EditionConfig, load_config
 from epaper.errors import EpaperError, InputErrors, Problem
 from epaper.ingest.article import read_article
+from epaper.layout.grid import load_layout
 from epaper.layout.paginate import PageSpec, check_plan
 from epaper.model import Article
 from epaper.pages import PageMaker, duplicate_slugs
@@ -115,7 +116,7 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
     if config is not None:
         problems += _ad_problems(config, edition_dir)
         try:
-            maker = PageMaker(config.layout)
+            maker = PageMaker(load_layout(config.layout, relative_to=edition_dir))
         except EpaperError:
             if problems:  # report the input problems first; the layout error comes after
                 raise InputErrors(problems) from None
