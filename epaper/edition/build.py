@@ -46,7 +46,7 @@ from epaper.pages import (
 from epaper.render import weasy
 
 STEPS = 6
-Progress = Callable[[int, str], None]
+Progress = Callable[..., None]  # (step, label) or (step, label, done, total) within a step
 
 
 @dataclass
@@ -111,11 +111,11 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
           archival: bool = False) -> BuildResult:
     """Build the edition in ``edition_dir``; see the module docstring for the steps.
     ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive)."""
-    step = progress or (lambda n, label: None)
+    step = progress or (lambda n, label, done=0, total=0: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     edition_dir = Path(edition_dir).resolve()
-    out_dir = Path(out_dir or edition_dir / "out").resolve()
+    out_dir = Path(out_dir or "out").resolve()  # default: ./out in the current directory
 
     # 1. inputs ------------------------------------------------------------------------------
     step(1, "Reading edition.toml and articles")
@@ -133,7 +133,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     folders = [articles_dir, edition_dir]
     measures, stats = measure_stories(
         maker.typesetter, articles, sorted(maker.spans()), folders, edition_dir, jobs,
-        (out_dir / ".cache") if use_cache else None, warnings)
+        (out_dir / ".cache") if use_cache else None, warnings,
+        lambda done, total: step(2, f"Measuring {len(articles)} stories", done, total))
     timings["measure"] = time.perf_counter() - t
 
     # 3. place and fit -------------------------------------------------------------------------
@@ -150,7 +151,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
     sandbox = maker.typesetter.sandbox(folders)
-    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs)
+    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs,
+                           lambda done, total: step(4, f"Rendering {len(pages.pages)} pages",
+                                                    done, total))
     timings["render"] = time.perf_counter() - t
 
     # 5. finish ---------------------------------------------------------------------------------
@@ -163,6 +166,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
 
     # 6. write ----------------------------------------------------------------------------------
     name = f"{config.slug}-{when.isoformat()}"
+    if config.locale != inputs.own_locale:  # a build in another locale keeps its own name
+        name += f".{config.locale}"
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)

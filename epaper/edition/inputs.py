@@ -84,6 +84,7 @@ class EditionInputs:
     sources: Sources
     articles: list[Article]
     maker: PageMaker
+    own_locale: str  # edition.toml's, whatever --locale says
     warnings: list[str] = field(default_factory=list)
 
 
@@ -134,7 +135,10 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
     articles = [a if a.lang else replace(a, lang=lang) for a in articles]
     maker.typesetter.check_fonts(articles)
     warnings = sources.warnings() + [w for a in articles for w in a.warnings]
-    return EditionInputs(edition_dir, config, when, sources, articles, maker, warnings)
+    own = load_config(edition_dir / "edition.toml")[0] if locale else config
+    own_locale = own.locale if own is not None else config.locale
+    return EditionInputs(edition_dir, config, when, sources, articles, maker, own_locale,
+                         warnings)
 
 def edition_of(article: Path) -> Path | None:
     """The edition folder an article file belongs to (it lies under its ``articles/``)."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from epaper.typeset import Typesetter
 from epaper.workers import can_fork, fork_pool
 
 _CACHE_FORMAT = "epaper-measure-2"
+BATCH_STORIES = 8  # stories per WeasyPrint measuring pass
 CACHE_LIMIT_BYTES = 64 * 2**20  # entries are a few kB: thousands of stories
 
 
@@ -93,10 +95,12 @@ def _measure_chunk(articles: list[Article], spans: list[int], folders: list[Path
 def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: Sequence[int],
                     folders: Sequence[Path], base: Path, jobs: int = 1,
                     cache_dir: Path | None = None,
-                    warnings: list[str] | None = None) -> tuple[list[StoryMeasure],
-                                                                MeasureStats]:
+                    warnings: list[str] | None = None,
+                    tick: Callable[[int, int], None] | None = None,
+                    ) -> tuple[list[StoryMeasure], MeasureStats]:
     """Measurements of every article, from the cache where possible, the rest measured in
-    ``jobs`` worker processes (one WeasyPrint pass per worker)."""
+    batches (one WeasyPrint pass each) in ``jobs`` worker processes. ``tick(done, total)``
+    is called as batches of stories are measured."""
     environment = environment_key(typesetter, spans)
     keys = [story_key(a, environment) for a in articles]
     found: dict[int, StoryMeasure] = {}
@@ -114,22 +118,35 @@ def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: 
                             "measured afresh — remove them; only epaper should write there")
     todo = [n for n in range(len(articles)) if n not in found]
     workers = max(1, min(jobs, len(todo) // 4))  # a worker costs a process start
+    # stories are measured in batches, so that the progress moves while they are
+    batch = max(4, min(BATCH_STORIES, -(-len(todo) // workers)))
+    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    notes: dict[int, list[str]] = {}
+    done = 0
+
+    def finished(k: int, measured: list[StoryMeasure], chunk_notes: list[str]) -> None:
+        nonlocal done
+        notes[k] = chunk_notes
+        for n, m in zip(chunks[k], measured, strict=True):
+            found[n] = replace(m, article=articles[n])
+        done += len(chunks[k])
+        if tick is not None:
+            tick(done, len(todo))
+
     if todo and workers > 1 and can_fork():
-        chunks = [todo[k::workers] for k in range(workers)]
         with fork_pool(workers, _init_worker, (typesetter.layout,)) as pool:
-            futures = [pool.submit(_measure_chunk, [articles[n] for n in chunk], list(spans),
-                                   list(folders), base) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                measured, notes = future.result()
-                if warnings is not None:
-                    warnings.extend(notes)
-                for n, m in zip(chunk, measured, strict=True):
-                    found[n] = replace(m, article=articles[n])
+            futures = {pool.submit(_measure_chunk, [articles[n] for n in chunk], list(spans),
+                                   list(folders), base): k for k, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                finished(futures[future], *future.result())
     elif todo:
         sandbox = typesetter.sandbox(folders)
-        measured = typesetter.measure([articles[n] for n in todo], spans, sandbox, base,
-                                      warnings)
-        found.update(zip(todo, measured, strict=True))
+        for k, chunk in enumerate(chunks):
+            chunk_notes: list[str] = []
+            finished(k, typesetter.measure([articles[n] for n in chunk], spans, sandbox, base,
+                                           chunk_notes), chunk_notes)
+    if warnings is not None:
+        warnings.extend(w for k in sorted(notes) for w in notes[k])
     if cache_dir is not None:
         for n in todo:
             _store(cache_dir, keys[n], found[n])
