@@ -16,7 +16,8 @@ from epaper.errors import EpaperError, InputError, Problem
 EXIT_CODES = ("Exit codes: 0 done; 1 --strict found overset or warnings (nothing written); "
               "2 bad input, every problem listed as file:line:col: field: what — fix; "
               "3 a missing or broken font, tool or layout; 4 a sandbox refusal; 5 a rendering "
-              "failure; 6 the archive is damaged or has nothing to show; 130/143 interrupted.")
+              "failure; 6 the archive is missing or damaged (archive commands); 130/143 "
+              "interrupted.")
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
@@ -239,6 +240,10 @@ def build(
     progress, finish = _progress(STEPS, enabled=not as_json and not _OUTPUT["quiet"]
                                  and sys.stderr.isatty())
     try:
+        if out_dir is not None and str(out_dir) == "-":
+            raise InputError(Problem(None, "a build writes two files (the PDF and its "
+                                     "report): it cannot write them to stdout",
+                                     field="--out-dir", fix="give a folder, e.g. -o out"))
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None)
         added = None

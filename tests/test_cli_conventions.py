@@ -122,3 +122,12 @@ def test_json_on_every_archive_command(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and json.loads(shown.stdout)["pdf"].endswith("s.pdf")
     to_stdout = runner.invoke(app, ["archive", "show", "harbor-piers", "-a", archive, "-o", "-"])
     assert to_stdout.exit_code == 0 and to_stdout.stdout_bytes.startswith(b"%PDF-")
+
+
+def test_build_refuses_stdout_as_its_folder(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = small_edition(tmp_path / "ed", count=1)
+    result = runner.invoke(app, ["build", str(folder), "-o", "-"])
+    assert result.exit_code == 2 and "--out-dir: a build writes two files" in result.stderr
+    assert not (tmp_path / "-").exists()

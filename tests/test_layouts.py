@@ -119,3 +119,19 @@ def test_layouts_are_found_by_name_only_in_the_layout_folders(
         load_layout("tabloyd")
     message = str(unknown.value)
     assert "available layouts: broadsheet, tabloid" in message, message
+
+
+def test_a_layout_path_in_edition_toml_is_relative_to_the_edition(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    from test_edition import small_edition
+
+    from epaper.edition.build import build
+
+    folder = small_edition(tmp_path / "ed", 'title = "T"\ndate = 2019-06-17\n'
+                           'layout = "./house"\n', count=1)
+    shutil.copytree(ROOT / "layouts" / "tabloid", folder / "house")
+    edit(folder / "house" / "layout.toml", 'base = "broadsheet"', 'base = "broadsheet"  # name')
+    monkeypatch.chdir(tmp_path)  # not the edition folder: ./house is found from edition.toml
+    result = build(folder, tmp_path / "out", jobs=1)
+    assert result.report["edition"]["layout"] == "./house"
+    assert result.report["pages"][0]["template"] in {"front", "front-wide"}
