@@ -138,6 +138,7 @@ def preview(
                        ] = False,
 ) -> None:
     """Set one article in columns: a print proof (PDF/PNG) and its copyfit."""
+    from epaper.edition.inputs import article_context
     from epaper.preview import preview as run_preview
 
     to_stdout = output is not None and str(output) == "-"
@@ -147,7 +148,8 @@ def preview(
                                      "--png or --json", field="-o",
                                      fix="write the PDF to a file to have the others"))
         out = None if to_stdout else (output or Path(f"{article.stem}.preview.pdf"))
-        result = run_preview(article, columns, depth, layout, out, png)
+        roots, lang = article_context(article)  # an edition's article: read as build reads it
+        result = run_preview(article, columns, depth, layout, out, png, roots, lang)
     except EpaperError as exc:
         _fail(exc, as_json)
         return

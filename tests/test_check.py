@@ -92,3 +92,10 @@ def test_problems_print_as_the_readme_says(tmp_path: Path) -> None:
     # file:line:col: field: what — fix
     assert line.endswith("unknown-field.md:2:1: headlien: unknown field 'headlien' — did you "
                          "mean 'headline'?"), line
+
+
+def test_preview_reads_an_edition_article_as_build_does(tmp_path: Path) -> None:
+    article = EN / "articles" / "harbor-piers.md"
+    assert "../images/" in article.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["preview", str(article), "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 0, result.output

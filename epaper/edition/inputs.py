@@ -149,6 +149,18 @@ def edition_of(article: Path) -> Path | None:
     return None
 
 
+def article_context(article: Path) -> tuple[list[Path], str | None]:
+    """How the build reads an article file: the folders its photos may come from, and the
+    language it is set in unless it names its own (None outside an edition)."""
+    path = Path(article)
+    edition = edition_of(path)
+    if edition is None:
+        return [path.parent], None
+    config, _ = load_config(edition / "edition.toml")
+    lang = l10n.locale(config.locale).language if config else None
+    return [path.parent, edition / "articles", edition], lang
+
+
 @dataclass(frozen=True)
 class Checked:
     """What ``epaper check`` found: the articles read and the warnings."""
@@ -179,13 +191,7 @@ def check_paths(paths: Sequence[Path]) -> Checked:
             count += len(inputs.articles)
             warnings += inputs.warnings
             continue
-        edition = edition_of(path)
-        roots = [path.parent]
-        lang = None
-        if edition is not None:
-            roots += [edition / "articles", edition]
-            config, _ = load_config(edition / "edition.toml")
-            lang = l10n.locale(config.locale).language if config else None
+        roots, lang = article_context(path)
         try:
             article = read_article(path, roots=roots)
         except InputErrors as exc:
