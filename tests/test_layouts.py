@@ -135,3 +135,9 @@ def test_a_layout_path_in_edition_toml_is_relative_to_the_edition(tmp_path: Path
     result = build(folder, tmp_path / "out", jobs=1)
     assert result.report["edition"]["layout"] == "./house"
     assert result.report["pages"][0]["template"] in {"front", "front-wide"}
+
+
+def test_the_validated_tables_are_kept_on_the_layout() -> None:
+    layout = load_layout("tabloid")
+    assert layout.config is not None and layout.config.grid.columns == layout.grid.columns == 5
+    assert layout.config.templates.base == "broadsheet"

@@ -6,7 +6,8 @@ refused, never rounded or read as true.
 
 To add a table (say ``[press]``): write ``class PressTable(Table)`` with its keys as fields
 (``snake_case`` here, ``kebab-case`` in the TOML), add ``press: PressTable = PressTable()``
-to :class:`LayoutFile`, and ``"press": PressTable`` to :data:`TABLES`.
+to :class:`LayoutFile`, and ``"press": PressTable`` to :data:`TABLES`. The code reads it as
+``layout.config.press`` (``epaper.layout.grid.Layout.config`` holds the whole file).
 """
 
 from __future__ import annotations

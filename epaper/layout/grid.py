@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from epaper.errors import LayoutError
@@ -95,6 +95,7 @@ class Layout:
     css_template: str
     pages: PageRules | None = None
     base: Path | None = None  # a layout whose templates this one uses where it has none
+    config: LayoutFile | None = field(default=None, compare=False)  # every table, validated
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -165,7 +166,7 @@ def load_layout(name_or_path: str | Path = "broadsheet",
                         min_story_lines=pg.min_story_lines, min_jump_lines=pg.min_jump_lines,
                         feather_lines=pg.feather_lines,
                         render_part_pages=pg.render_part_pages) if pg else None,
-        base=base)
+        base=base, config=data)
     if grid.column_width <= 0:
         raise LayoutError(f"{toml}: the grid leaves no room for columns")
     for template in (layout.story_template, layout.css_template):
