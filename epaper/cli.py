@@ -258,10 +258,9 @@ def build(
         finish(done=False)
         _fail(exc, as_json)
         return
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see main)
+    except (KeyboardInterrupt, _Stopped):  # Ctrl-C, or SIGTERM (see main)
         finish(done=False)
-        typer.echo("epaper: interrupted; nothing written", err=True)
-        raise typer.Exit(getattr(exc, "exit_code", 130)) from None
+        raise
     finish()
     if added is not None and not as_json and not _OUTPUT["quiet"]:
         typer.echo(f"archived: {added.pdf}" + ("" if added.new else " (already there)"),
@@ -445,19 +444,29 @@ def archive_verify(archive: ArchiveOption = None, as_json: JsonOption = False) -
         typer.echo("archive OK")
 
 
-class _Terminated(KeyboardInterrupt):
-    exit_code = 143
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM (raised by main's signal handlers): every command stops cleanly."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated()
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point (``argv`` for in-process use). SIGTERM stops a command as Ctrl-C does:
-    workers ended, temporary files removed, the terminal restored, nothing half-written."""
-    signal.signal(signal.SIGTERM, _terminated)
-    app(args=argv, prog_name="epaper")
+    """Entry point (``argv`` for in-process use). Ctrl-C and SIGTERM stop any command the
+    same way: workers ended, temporary files removed, the terminal restored, nothing
+    half-written, exit 130 or 143."""
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        app(args=argv, prog_name="epaper")
+    except _Stopped as exc:
+        typer.echo("epaper: interrupted; nothing written", err=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

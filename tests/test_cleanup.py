@@ -67,7 +67,7 @@ def test_an_interrupted_build_cleans_up_and_restores_the_cursor(tmp_path: Path,
             break
     proc.wait(timeout=60)
     os.close(leader)
-    assert proc.returncode != 0
+    assert proc.returncode == 128 + sig, proc.returncode
     assert b"Traceback" not in seen, seen.decode(errors="replace")[-2000:]
     hide, show = seen.rfind(b"\x1b[?25l"), seen.rfind(b"\x1b[?25h")
     assert hide >= 0 and show > hide, "the cursor was left hidden"
