@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,19 +11,64 @@ from typing import Annotated
 import typer
 
 from epaper import __version__
-from epaper.errors import EpaperError, InputErrors
+from epaper.errors import EpaperError, InputError, Problem
+
+EXIT_CODES = ("Exit codes: 0 done; 1 --strict found overset or warnings (nothing written); "
+              "2 bad input, every problem listed as file:line:col: field: what — fix; "
+              "3 a missing or broken font, tool or layout; 4 a sandbox refusal; 5 a rendering "
+              "failure; 6 the archive is missing or damaged (archive commands); 130/143 "
+              "interrupted.")
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def _epilog(*examples: str) -> str:
+    """The end of a command's --help: examples, then the exit codes."""
+    lines = "\n".join(f"  {e}" for e in examples)
+    return f"Examples:\n\n\b\n{lines}\n\n{EXIT_CODES}"  # \b: keep the lines as they are
+
 
 app = typer.Typer(
     name="epaper",
     help="Set newsroom articles in newspaper columns and render print-ready PDFs.",
+    epilog=_epilog("epaper build samples/editions/en", "epaper check samples/editions/en",
+                   "epaper preview story.md -o story.pdf", "epaper archive search ferry"),
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=HELP,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+_OUTPUT = {"quiet": False, "verbose": False}
 
 
-def _fail(exc: EpaperError) -> None:
-    problems = exc.problems if isinstance(exc, InputErrors) else None
+def _warn(text: str) -> None:
+    """A warning on stderr (not with --quiet)."""
+    if not _OUTPUT["quiet"]:
+        typer.echo(f"warning: {text}", err=True)
+
+
+def _note(text: str) -> None:
+    """A detail on stderr, only with --verbose."""
+    if _OUTPUT["verbose"] and not _OUTPUT["quiet"]:
+        typer.echo(text, err=True)
+
+
+def _problems(exc: EpaperError) -> list[Problem]:
+    if isinstance(getattr(exc, "problems", None), tuple):  # InputErrors, LayoutErrors
+        return list(exc.problems)  # type: ignore[attr-defined]
+    if isinstance(exc, InputError):
+        return [exc.problem]
+    return [Problem(None, str(exc))]
+
+
+def _fail(exc: EpaperError, as_json: bool = False) -> None:
+    """Print the error (every problem on its own line; as JSON on stdout with ``--json``)
+    and exit with its code."""
+    if as_json:
+        typer.echo(json.dumps({"ok": False, "exit_code": exc.exit_code,
+                               "problems": [p.as_dict() for p in _problems(exc)]},
+                              ensure_ascii=False, indent=2))
+        raise typer.Exit(exc.exit_code)
+    problems = getattr(exc, "problems", None)
     if problems:
         typer.echo(f"epaper: {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
                    err=True)
@@ -59,11 +105,20 @@ def _main(
                                           is_eager=True,
                                           help="Print versions of epaper, WeasyPrint, fonts."
                                           )] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors: no warnings, "
+                                                             "no progress.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the steps' "
+                                                                 "timings and cache use.")
+                       ] = False,
 ) -> None:
     """epaper: newsroom articles to newspaper pages."""
+    _OUTPUT.update(quiet=quiet, verbose=verbose)
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "epaper preview story.md -o story.pdf --png story.png",
+    "epaper preview story.md --columns 3 --depth 180mm --json",
+    "epaper preview story.md -o - > story.pdf      # the PDF on stdout"))
 def preview(
     article: Annotated[Path, typer.Argument(help="The article file (.md).")],
     columns: Annotated[int | None, typer.Option("--columns", "-c",
@@ -74,7 +129,8 @@ def preview(
                               "story, or body lines per column (120lines).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="PDF to write (default: "
-                                                     "<slug>.preview.pdf).")] = None,
+                                                     "<slug>.preview.pdf; - for stdout)."
+                                                )] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Also write a PNG proof.")] = None,
     layout: Annotated[str, typer.Option("--layout", help="Layout name or folder.")
                       ] = "broadsheet",
@@ -82,13 +138,26 @@ def preview(
                        ] = False,
 ) -> None:
     """Set one article in columns: a print proof (PDF/PNG) and its copyfit."""
+    from epaper.edition.inputs import article_context
     from epaper.preview import preview as run_preview
 
+    to_stdout = output is not None and str(output) == "-"
     try:
-        out = output or Path(f"{article.stem}.preview.pdf")
-        result = run_preview(article, columns, depth, layout, out, png)
+        if to_stdout and (png or as_json):
+            raise InputError(Problem(None, "-o - puts the PDF on stdout: it cannot go with "
+                                     "--png or --json", field="-o",
+                                     fix="write the PDF to a file to have the others"))
+        out = None if to_stdout else (output or Path(f"{article.stem}.preview.pdf"))
+        roots, lang = article_context(article)  # an edition's article: read as build reads it
+        result = run_preview(article, columns, depth, layout, out, png, roots, lang)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
+        return
+    for warning in result.warnings:
+        _warn(warning)
+    if to_stdout:
+        sys.stdout.buffer.write(result.pdf)
+        sys.stdout.buffer.flush()
         return
     report = result.report()
     report["pdf"] = str(out)
@@ -96,53 +165,58 @@ def preview(
         report["png"] = str(png)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    cf = result.story.copyfit
+    if cf.fits:
+        state = (f"{cf.underset_lines} line{'s' if cf.underset_lines != 1 else ''} short"
+                 if cf.underset_lines else "fits to the line")
     else:
-        cf = result.story.copyfit
-        if cf.fits:
-            state = (f"{cf.underset_lines} line{'s' if cf.underset_lines != 1 else ''} short"
-                     if cf.underset_lines else "fits to the line")
-        else:
-            state = (f"{cf.overset_lines} line{'s' if cf.overset_lines != 1 else ''} OVER "
-                     f"({cf.overset_words} words overset)")
-        typer.echo(f"{out}: {cf.columns} col × {cf.depth_mm} mm, {cf.lines} lines in "
-                   f"{cf.lines_available}: {state}; {cf.words} words, {cf.characters} chars")
-        if png:
-            typer.echo(f"{png}: proof image")
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        state = (f"{cf.overset_lines} line{'s' if cf.overset_lines != 1 else ''} OVER "
+                 f"({cf.overset_words} words overset)")
+    typer.echo(f"{out}: {cf.columns} col × {cf.depth_mm} mm, {cf.lines} lines in "
+               f"{cf.lines_available}: {state}; {cf.words} words, {cf.characters} chars")
+    if png:
+        typer.echo(f"{png}: proof image")
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "epaper check samples/editions/en            # a whole edition, as build reads it",
+    "epaper check articles/*.md --json           # a CMS hook: problems as JSON"))
 def check(
-    articles: Annotated[list[Path], typer.Argument(help="Article files to validate.")],
+    paths: Annotated[list[Path], typer.Argument(help="Article files, or edition folders.",
+                                                metavar="ARTICLE_OR_EDITION...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON: ok, "
+                                                         "articles, problems, warnings.")
+                       ] = False,
 ) -> None:
-    """Validate article files without rendering: every problem of every file."""
-    from epaper.ingest import check_articles
-    from epaper.render.fonts import load_fonts
-    from epaper.typeset import font_problems
+    """Validate articles or whole editions without rendering, with exactly the rules of
+    `build`: every problem of every file, for a CMS hook or a pre-commit check."""
+    from epaper.edition.inputs import check_paths
 
     try:
-        found = check_articles(articles)
-        fonts = load_fonts()
-        problems = [p for a in found for p in font_problems(a, fonts)]
-        if problems:
-            raise InputErrors(problems)
+        checked = check_paths(paths)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-    for article in found:
-        for warning in article.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"{len(found)} article{'s' if len(found) != 1 else ''} OK")
+    if as_json:
+        typer.echo(json.dumps({"ok": True, "articles": checked.articles, "problems": [],
+                               "warnings": checked.warnings}, ensure_ascii=False, indent=2))
+        return
+    for warning in checked.warnings:
+        _warn(warning)
+    typer.echo(f"{checked.articles} article{'s' if checked.articles != 1 else ''} OK")
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "epaper build samples/editions/en            # into ./out",
+    "epaper build EDITION --date tomorrow --locale ko_KR --jobs 2 --json --strict",
+    "epaper build EDITION --archive archive      # and keep it in the archive"))
 def build(
     edition: Annotated[Path, typer.Argument(help="The edition folder (edition.toml, "
                                                  "articles/, images/).")],
     out_dir: Annotated[Path | None, typer.Option("--out-dir", "-o",
-                                                 help="Where to write (default: "
-                                                      "EDITION/out).")] = None,
+                                                 help="Where to write (default: ./out)."
+                                                 )] = None,
     day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD, today or tomorrow "
                                                           "(in the publication's time zone)."
                                             )] = None,
@@ -167,8 +241,13 @@ def build(
     from epaper.edition.build import STEPS
     from epaper.edition.build import build as run_build
 
-    progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
+    progress, finish = _progress(STEPS, enabled=not as_json and not _OUTPUT["quiet"]
+                                 and sys.stderr.isatty())
     try:
+        if out_dir is not None and str(out_dir) == "-":
+            raise InputError(Problem(None, "a build writes two files (the PDF and its "
+                                     "report): it cannot write them to stdout",
+                                     field="--out-dir", fix="give a folder, e.g. -o out"))
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None, archival_extras=_web_extras())
         web_result = None
@@ -183,13 +262,19 @@ def build(
             assert result.archival_pdf is not None
             added = Archive(archive).add_built(result.archival_pdf, result.report)
     except EpaperError as exc:
-        finish()
-        _fail(exc)
+        finish(done=False)
+        _fail(exc, as_json)
         return
+    except (KeyboardInterrupt, _Stopped):  # Ctrl-C, or SIGTERM (see main)
+        finish(done=False)
+        raise
     finish()
-    if added is not None and not as_json:
+    if added is not None and not as_json and not _OUTPUT["quiet"]:
         typer.echo(f"archived: {added.pdf}" + ("" if added.new else " (already there)"),
                    err=True)
+    for stage, seconds in result.report.get("timings_s", {}).items():  # type: ignore[union-attr]
+        _note(f"{stage}: {seconds:.2f} s")
+    _note(f"measure cache: {result.report.get('measure_cache')}")
     edition_info = result.report["edition"]
     if as_json:
         typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
@@ -197,7 +282,7 @@ def build(
                               ensure_ascii=False, indent=2))
     else:
         for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+            _warn(warning)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
         if web_result is not None:
@@ -243,22 +328,28 @@ def web_command(
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
-    """A rich progress bar on a terminal ("Step 3/6 – Placing …"); silence otherwise."""
+    """A rich progress bar on a terminal ("Step 2/6 Measuring 45 stories  24/45"): it moves
+    per batch of stories measured and per part of pages rendered; silence otherwise."""
     if not enabled:
-        return (lambda n, label: None), (lambda: None)
+        return (lambda n, label, done=0, of=0: None), (lambda done=True: None)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("[bold]Step {task.fields[step]}/{task.total}[/] {task.description}"),
-                   BarColumn(), TimeElapsedColumn(), transient=False)
-    task = bar.add_task("Starting", total=total, step=0)
+    bar = Progress(TextColumn("[bold]Step {task.fields[step]}/" + str(total)
+                              + "[/] {task.description}"),
+                   BarColumn(), TextColumn("{task.fields[count]}"),
+                   TimeElapsedColumn(), transient=False)
+    task = bar.add_task("Starting", total=1, step=0, count="")
     bar.start()
 
-    def advance(n: int, label: str) -> None:
-        bar.update(task, completed=n - 1, description=label, step=n)
+    def advance(n: int, label: str, done: int = 0, of: int = 0) -> None:
+        bar.update(task, description=label, step=n, completed=done, total=max(of, 1),
+                   count=f"{done}/{of}" if of else "")
 
-    def finish() -> None:
-        bar.update(task, completed=total)
-        bar.stop()
+    def finish(done: bool = True) -> None:
+        if bar.live.is_started:
+            if done:
+                bar.update(task, description="Done", step=total, completed=1, total=1)
+            bar.stop()  # shows the cursor again
 
     return advance, finish
 
@@ -284,10 +375,13 @@ def serve_command(
 
 
 archive_app = typer.Typer(help="The edition archive: add, search, show, list, verify.",
-                          no_args_is_help=True)
+                          no_args_is_help=True, context_settings=HELP, rich_markup_mode=None,
+                          epilog=_epilog("epaper archive add out/the-harbor-courier-2026-11-30"
+                                         ".pdf", "epaper archive search ferry --json"))
 app.add_typer(archive_app, name="archive")
 ArchiveOption = Annotated[Path | None, typer.Option(
     "--archive", "-a", help="The archive folder (default: $EPAPER_ARCHIVE or ./archive).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def _archive(path: Path | None):  # type: ignore[no-untyped-def]
@@ -296,36 +390,49 @@ def _archive(path: Path | None):  # type: ignore[no-untyped-def]
     return Archive(path or default_root())
 
 
-@archive_app.command("add")
+@archive_app.command("add", epilog=_epilog(
+    "epaper archive add out/the-harbor-courier-2026-11-30.pdf",
+    "epaper archive add out/ --archive /srv/archive --json"))
 def archive_add(
     edition: Annotated[Path, typer.Argument(help="An edition PDF, or its build folder.")],
     archive: ArchiveOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Store a built edition as PDF/A-3b with its sources (a no-op if already there)."""
     try:
         added = _archive(archive).add(edition)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps({"pdf": str(added.pdf), "new": added.new}, ensure_ascii=False))
         return
     typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: nothing to do)"))
 
 
-@archive_app.command("search")
+@archive_app.command("search", epilog=_epilog(
+    'epaper archive search "ferry contract" --from 2026-01-01 --section national',
+    "epaper archive search 야시장 --json"))
 def archive_search(
     query: Annotated[str, typer.Argument(help="Words to find (Korean works too).")],
     date_from: Annotated[str | None, typer.Option("--from", help="From YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="To YYYY-MM-DD.")] = None,
-    section: Annotated[str | None, typer.Option("--section")] = None,
-    byline: Annotated[str | None, typer.Option("--byline")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    section: Annotated[str | None, typer.Option("--section", help="Only stories of this "
+                                                                 "section id (national…).")
+                       ] = None,
+    byline: Annotated[str | None, typer.Option("--byline", help="Only stories whose byline "
+                                                               "has these words.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as a JSON list "
+                                                         "(date, page, headline, snippet…).")
+                       ] = False,
     archive: ArchiveOption = None,
 ) -> None:
-    """Stories ranked by relevance, with date, page label and a snippet."""
+    """Stories ranked by relevance, with date, page label and a snippet (exit 6: none)."""
     try:
         hits = _archive(archive).search(query, date_from=date_from, date_to=date_to,
                                         section=section, byline=byline)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
     if as_json:
         typer.echo(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
@@ -337,52 +444,96 @@ def archive_search(
         typer.echo("no stories found", err=True)
 
 
-@archive_app.command("show")
+@archive_app.command("show", epilog=_epilog(
+    "epaper archive show harbor-piers --date 2026-11-30 -o story.pdf",
+    "epaper archive show 42 -o - > story.pdf     # the PDF on stdout"))
 def archive_show(
     story: Annotated[str, typer.Argument(help="A story slug or id.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="PDF to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="PDF to write (- for "
+                                                                "stdout).")],
     day: Annotated[str | None, typer.Option("--date", help="The edition's date.")] = None,
     archive: ArchiveOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Extract the pages of one story to a PDF."""
     try:
+        if str(output) == "-":
+            row, data = _archive(archive).story_pdf(story, day)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
         row, out = _archive(archive).show(story, day, output)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps({"pdf": str(out), "headline": row["headline"],
+                               "date": row["date"], "pages": row["pages"]},
+                              ensure_ascii=False, indent=2))
         return
     typer.echo(f"{out}: {row['headline']} ({row['date']}, pages {row['pages']})")
 
 
-@archive_app.command("list")
-def archive_list(archive: ArchiveOption = None) -> None:
+@archive_app.command("list", epilog=_epilog("epaper archive list",
+                                            "epaper archive list --archive /srv/archive --json"))
+def archive_list(archive: ArchiveOption = None, as_json: JsonOption = False) -> None:
     """Every archived edition and revision."""
     try:
         rows = _archive(archive).editions()
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
         typer.echo(f"{r['date']}  {r['slug']}  r{r['revision']}  {r['pages']} pages  {r['pdf']}")
 
 
-@archive_app.command("verify")
-def archive_verify(archive: ArchiveOption = None) -> None:
-    """Re-hash every file and open every PDF; non-zero exit if anything is wrong."""
+@archive_app.command("verify", epilog=_epilog("epaper archive verify",
+                                              "epaper archive verify --json"))
+def archive_verify(archive: ArchiveOption = None, as_json: JsonOption = False) -> None:
+    """Re-hash every file and open every PDF; exit 6 if anything is wrong."""
     try:
         problems = _archive(archive).verify()
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-    for problem in problems:
-        typer.echo(problem, err=True)
+    if as_json:
+        typer.echo(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for problem in problems:
+            typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(6)
-    typer.echo("archive OK")
+    if not as_json:
+        typer.echo("archive OK")
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM (raised by main's signal handlers): every command stops cleanly."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point (``argv`` for in-process use)."""
-    app(args=argv, prog_name="epaper")
+    """Entry point (``argv`` for in-process use). Ctrl-C and SIGTERM stop any command the
+    same way: workers ended, temporary files removed, the terminal restored, nothing
+    half-written, exit 130 or 143."""
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        app(args=argv, prog_name="epaper")
+    except _Stopped as exc:
+        typer.echo("epaper: interrupted; nothing written", err=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ class Problem:
     fix: str | None = None
 
     def location(self) -> str:
-        """``file:line:col`` (as much as is known)."""
+        """``file:line:col`` (as much as is known; empty for a command-line option)."""
+        if self.path is None and self.line is None:
+            return ""
         where = str(self.path) if self.path else "<input>"
         if self.line is not None:
             where += f":{self.line}"
@@ -38,10 +40,18 @@ class Problem:
                 where += f":{self.column}"
         return where
 
+    def as_dict(self) -> dict[str, object]:
+        """The problem as JSON-ready data: file, line, column, field, message, fix."""
+        return {"file": str(self.path) if self.path else None, "line": self.line,
+                "column": self.column, "field": self.field, "message": self.message,
+                "fix": self.fix}
+
     def __str__(self) -> str:
-        text = f"{self.location()}: "
+        """``file:line:col: field: what — fix``."""
+        where = self.location()
+        text = f"{where}: " if where else ""
         if self.field:
-            text += f"field '{self.field}': "
+            text += f"{self.field}: "
         text += self.message
         if self.fix:
             text += f" — {self.fix}"

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
+from babel.localedata import locale_identifiers
 
 _LABELS = {
     "en": {"related": "Related", "overset": "Overset", "by": "By {names}",
@@ -20,6 +21,49 @@ _LABELS = {
            "advertisement": "광고",
            "filler": "제보와 독자 의견, 정정 요청은 편집국이 매일 밤 확인합니다."},
 }
+
+
+SUPPORTED = tuple(_LABELS)  # languages whose every printed label is translated
+EXAMPLES = {"en": "en_US, en_GB", "ko": "ko_KR"}
+
+# Smart quotes by language (markdown-it's ``quotes``: open double, close double, open
+# single, close single), as CLDR's delimiters; French spaces them with no-break spaces.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "fr": ("\u00ab\u00a0", "\u00a0\u00bb", "\u2039\u00a0", "\u00a0\u203a"),
+    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+}
+
+
+def quotes(tag: str | None) -> tuple[str, str, str, str]:
+    """The smart quotes of a story's language (English ones when not known)."""
+    try:
+        return QUOTES.get(locale(tag).language, QUOTES["en"])
+    except (ValueError, UnknownLocaleError):
+        return QUOTES["en"]
+
+
+def check_locale(value: str) -> str:
+    """``value`` if it names a locale epaper can print in; ValueError saying why not."""
+    supported = ", ".join(EXAMPLES[lang] for lang in SUPPORTED)
+    name = value.replace("-", "_")
+    try:
+        parsed = Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"unknown locale {value!r} (supported: {supported})") from None
+    if name not in locale_identifiers():  # Babel maps aliases silently: en_UK → en_GB
+        raise ValueError(f"unknown locale {value!r}; did you mean '{parsed}'? "
+                         f"(supported: {supported})")
+    if parsed.language not in SUPPORTED:
+        raise ValueError(f"locale {value!r} is not supported: its labels (\"Continued on\", "
+                         f"\"Vol.\", \"No.\"…) are not translated; use one of {supported}")
+    return value
 
 
 @cache

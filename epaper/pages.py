@@ -7,10 +7,9 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from epaper.render.html import (
 )
 from epaper.typeset import Typesetter
 from epaper.units import PT_PER
+from epaper.workers import can_fork, fork_pool
 
 MM2 = PT_PER["mm"] ** 2
 
@@ -198,38 +198,49 @@ class PageMaker:
         return rendered
 
     def render_pdf(self, pages: Pages, sandbox: weasy.Sandbox, base: Path,
-                   furniture: Furniture, warnings: list[str], jobs: int = 1) -> bytes:
+                   furniture: Furniture, warnings: list[str], jobs: int = 1,
+                   tick: Callable[[int, int], None] | None = None) -> bytes:
         """The pages as PDF bytes. Runs of at most ``render-part-pages`` pages (a layout
         setting), of even length, are laid out as separate documents, in ``jobs`` worker
         processes, and joined with their links intact. The parts do not depend on
         ``jobs``, so the bytes do not either. Each part embeds its own font subsets: the
-        price of rendering in parallel."""
+        price of rendering in parallel. ``tick(pages done, pages)`` follows the parts."""
         assert self.layout.pages is not None
         size = self.layout.pages.render_part_pages
         count = len(pages.pages)
+        report = tick or (lambda done, total: None)
         if count <= size:
-            return weasy.write_pdf(self.render(pages, sandbox, base, furniture, warnings))
+            data = weasy.write_pdf(self.render(pages, sandbox, base, furniture, warnings))
+            report(count, count)
+            return data
         parts = -(-count // size)  # as many parts as needed, of even length
         bounds = [round(k * count / parts) for k in range(parts + 1)]
         chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
         workers = min(jobs, len(chunks))
-        results: list[tuple[bytes, list[str]]]
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        results: dict[int, tuple[bytes, list[str]]] = {}
+        done = 0
+        if workers > 1 and can_fork():
             global _JOB
             _JOB = (self, pages, sandbox, base, furniture)  # forked workers inherit it
             try:
-                context = multiprocessing.get_context("fork")
-                with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    futures = [pool.submit(_render_forked, chunk) for chunk in chunks]
-                    results = [f.result() for f in futures]
+                with fork_pool(workers) as pool:
+                    futures = {pool.submit(_render_forked, chunk): k
+                               for k, chunk in enumerate(chunks)}
+                    for future in as_completed(futures):
+                        k = futures[future]
+                        results[k] = future.result()
+                        done += len(chunks[k])
+                        report(done, count)
             finally:
                 _JOB = None
         else:
-            results = [_render_chunk(self, pages, sandbox, base, furniture, chunk)
-                       for chunk in chunks]
-        for _, notes in results:
-            warnings.extend(notes)
-        return pdftools.join([data for data, _ in results])
+            for k, chunk in enumerate(chunks):
+                results[k] = _render_chunk(self, pages, sandbox, base, furniture, chunk)
+                done += len(chunk)
+                report(done, count)
+        for k in range(len(chunks)):
+            warnings.extend(results[k][1])
+        return pdftools.join([results[k][0] for k in range(len(chunks))])
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
              sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from epaper.errors import InputError, InputErrors, Problem, RenderError
@@ -120,11 +120,14 @@ class Setter:
                         copyfit(m.galley, fit, frame, m.parts.flow), m.lang)
 
     def preview(self, path: Path, columns: int | None = None, depth: Depth | None = None,
-                roots: Sequence[Path] = ()) -> PreviewResult:
-        """Set one article file as a proof page; returns the PDF bytes and the copyfit."""
+                roots: Sequence[Path] = (), lang: str | None = None) -> PreviewResult:
+        """Set one article file as a proof page; returns the PDF bytes and the copyfit.
+        ``lang``: the language of an article that names none (its edition's)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         article = read_article(Path(path), roots)
+        if lang and not article.lang:
+            article = replace(article, lang=lang)
         problems = font_problems(article, self.fonts)
         columns = columns or self.layout.story.default_columns
         if not 1 <= columns <= self.layout.grid.columns:
@@ -205,10 +208,10 @@ class Setter:
 
 def preview(path: Path, columns: int | None = None, depth: str | None = None,
             layout: str = "broadsheet", out: Path | None = None, png: Path | None = None,
-            roots: Sequence[Path] = ()) -> PreviewResult:
+            roots: Sequence[Path] = (), lang: str | None = None) -> PreviewResult:
     """Preview one article: set it, write ``out`` (PDF) and ``png`` if given."""
     result = Setter(layout).preview(Path(path), columns,
-                                    Depth.parse(depth) if depth else None, roots)
+                                    Depth.parse(depth) if depth else None, roots, lang)
     if out is not None:
         write_atomic(out, result.pdf)
     if png is not None:

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SAMPLES
 from epaper.cli import app
-from epaper.edition.build import build, resolve_date
+from epaper.edition.build import build
+from epaper.edition.inputs import resolve_date
 from epaper.errors import InputErrors
 from epaper.pdf import facts
 
@@ -111,13 +112,21 @@ def test_masthead_folios_metadata_outline_en(english) -> None:
 def test_jump_lines_are_links_both_ways(english) -> None:
     f = facts(english.pdf_path.read_bytes())
     index = {p["label"]: p["index"] for p in english.report["pages"]}
-    expected = set()
+    links = set(f.links)
+    problems, jumps = [], 0
     for page in english.report["pages"]:
         for frag in page["stories"]:
             if frag["jump_to"]:
-                expected.add((page["index"], index[frag["jump_to"]]))
-                expected.add((index[frag["jump_to"]], page["index"]))
-    assert expected and expected <= set(f.links)
+                jumps += 1
+                there = index[frag["jump_to"]]
+                where = f"story '{frag['slug']}' part {frag['part']}"
+                if (page["index"], there) not in links:
+                    problems.append(f"{where}: no link from its jump line on {page['label']} "
+                                    f"to {frag['jump_to']}")
+                if (there, page["index"]) not in links:
+                    problems.append(f"{where}: no link back from {frag['jump_to']} to "
+                                    f"{page['label']}")
+    assert jumps and not problems, "\n".join(problems)
 
 
 @pytest.mark.slow
@@ -138,7 +147,9 @@ def test_korean_edition_dates_imprint_and_labels(korean) -> None:
         frag = jumps[0]
         page = next(p for p in korean.report["pages"] if frag in p["stories"])
         text = page_text(pdf, page["index"], 0, 2000).replace(" ", "")
-        assert f"{frag['jump_to']}면에계속" in text
+        assert f"{frag['jump_to']}면에계속" in text, (
+            f"story '{frag['slug']}' on page {page['label']}: no line "
+            f"'{frag['jump_to']}면에 계속'")
 
 
 def test_minimal_edition_toml_builds(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ holding the rest, no overlaps, fill, overset, explanations, explicit plans, a se
 
 from __future__ import annotations
 
+import copy
 import shutil
 import sys
 from pathlib import Path
@@ -64,58 +65,134 @@ def inside(w: dict, box: list[float], slack: float = 1.0) -> bool:
             and y - slack <= w["top"] and w["bottom"] <= y + height + 4)
 
 
+def fragment_lines(words: list[dict], fragment: dict) -> list[tuple[int, int, str]]:
+    """Body lines of one fragment: (column, line, text), 1-based, column by column."""
+    lines = []
+    for c, col in enumerate(fragment["columns_pt"], 1):
+        mine = [w for w in words if abs(w["size"] - BODY) < 0.05 and inside(w, col)]
+        lines += [(c, n, " ".join(w["text"] for w in line))
+                  for n, line in enumerate(group_lines(mine), 1)]
+    return lines
+
+
 def fragment_text(words: list[dict], fragment: dict) -> list[str]:
     """Body words of one fragment, column by column, hyphenated line ends joined."""
-    lines: list[str] = []
-    for col in fragment["columns_pt"]:
-        mine = [w for w in words if abs(w["size"] - BODY) < 0.05 and inside(w, col)]
-        lines += [" ".join(w["text"] for w in line) for line in group_lines(mine)]
-    return join_lines(lines)
+    return join_lines([text for _, _, text in fragment_lines(words, fragment)])
+
+
+def story_fragments(report: dict, slug: str) -> list[tuple[str, dict]]:
+    by_label = {p["label"]: p for p in report["pages"]}
+    story = next(s for s in report["stories"] if s["slug"] == slug)
+    return sorted(((label, f) for label in story["pages"]
+                   for f in by_label[label]["stories"] if f["slug"] == slug),
+                  key=lambda lf: lf[1]["part"])
+
+
+def word_problems(report: dict, pdf_words: list[list[dict]], slug: str,
+                  expected: list[str]) -> list[str]:
+    """Where the words printed for a story differ from its source: story, page, column,
+    line, and the words on both sides."""
+    index = {p["label"]: n for n, p in enumerate(report["pages"])}
+    got: list[str] = []
+    where: list[tuple[str, int, int]] = []  # (page, column, line) of each word, about
+    for label, fragment in story_fragments(report, slug):
+        lines = fragment_lines(pdf_words[index[label]], fragment)
+        words = join_lines([text for _, _, text in lines])
+        origin = [(label, c, n) for c, n, text in lines for _ in text.split()]
+        got += words
+        where += (origin + [origin[-1]] * len(words))[:len(words)] if origin else []
+    if got == expected:
+        return []
+    k = next((i for i, (a, b) in enumerate(zip(got, expected, strict=False))
+              if a != b),
+             min(len(got), len(expected)))
+    page, col, line = where[min(k, len(where) - 1)] if where else ("?", 0, 0)
+    return [f"story '{slug}', page {page}, column {col}, line {line}: word {k + 1} is "
+            f"{' '.join(got[k:k + 4])!r}, the source has {' '.join(expected[k:k + 4])!r} "
+            f"({len(got)} words printed, {len(expected)} in the source)"]
+
+
+def jump_problems(report: dict, pdf_words: list[list[dict]]) -> list[str]:
+    """Jump lines that do not name the page holding the rest, or rests that do not name
+    the page they come from: story, page and the line as printed."""
+    index = {p["label"]: n for n, p in enumerate(report["pages"])}
+    by_label = {p["label"]: p for p in report["pages"]}
+    problems = []
+    for page in report["pages"]:
+        words = pdf_words[index[page["label"]]]
+        for f in page["stories"]:
+            if not f["jump_to"]:
+                continue
+            where = f"story '{f['slug']}' part {f['part']} on page {page['label']}"
+            last_col = f["columns_pt"][-1]
+            text = " ".join(w["text"] for w in words if inside(w, last_col) and w["size"] < 9)
+            if f"Continued on {f['jump_to']}" not in text:
+                problems.append(f"{where}: the last column's foot reads {text[-60:]!r}, "
+                                f"not 'Continued on {f['jump_to']}'")
+            target = by_label.get(f["jump_to"])
+            rests = [g for g in (target or {"stories": []})["stories"]
+                     if g["slug"] == f["slug"] and g["part"] == f["part"] + 1]
+            if len(rests) != 1:
+                held = sorted(p["label"] for p in report["pages"] for g in p["stories"]
+                              if g["slug"] == f["slug"] and g["part"] == f["part"] + 1)
+                problems.append(f"{where}: jumps to {f['jump_to']}, but part {f['part'] + 1} "
+                                f"is on {', '.join(held) or 'no page'}")
+                continue
+            rest = rests[0]
+            if rest["jump_from"] != page["label"]:
+                problems.append(f"{where}: its rest on {target['label']} says it comes from "
+                                f"{rest['jump_from']}")
+            head = " ".join(w["text"] for w in pdf_words[index[target["label"]]]
+                            if inside(w, rest["box_pt"]))
+            if f"CONTINUED FROM {page['label']}" not in head.upper():
+                problems.append(f"story '{f['slug']}' part {rest['part']} on page "
+                                f"{target['label']}: the head reads {head[:60]!r}, not "
+                                f"'Continued from {page['label']}'")
+    return problems
 
 
 def test_every_word_of_every_story_once_in_order(made, pdf_words) -> None:
     result, _ = made
     report = result.report()
-    by_label = {p["label"]: p for p in report["pages"]}
-    index = {p["label"]: n for n, p in enumerate(report["pages"])}
     assert len(report["stories"]) == 40
     jumped = 0
+    problems = []
     for story in report["stories"]:
-        got: list[str] = []
-        parts = sorted(((label, f) for label in story["pages"]
-                        for f in by_label[label]["stories"] if f["slug"] == story["slug"]),
-                       key=lambda lf: lf[1]["part"])
-        for label, fragment in parts:
-            got += fragment_text(pdf_words[index[label]], fragment)
-        assert got == expected_words(result, story["slug"]), story["slug"]
-        assert story["words_set"] == story["words_in_source"] and story["overset_lines"] == 0
+        problems += word_problems(report, pdf_words, story["slug"],
+                                  expected_words(result, story["slug"]))
+        if story["words_set"] != story["words_in_source"] or story["overset_lines"]:
+            problems.append(f"story '{story['slug']}' on {', '.join(story['pages'])}: "
+                            f"{story['words_set']} of {story['words_in_source']} words set, "
+                            f"{story['overset_lines']} lines overset")
         jumped += story["jumps"] > 0
+    assert not problems, "\n".join(problems)
     assert jumped >= 3
 
 
 def test_jump_lines_name_the_page_that_holds_the_rest(made, pdf_words) -> None:
     result, _ = made
     report = result.report()
-    index = {p["label"]: n for n, p in enumerate(report["pages"])}
-    by_label = {p["label"]: p for p in report["pages"]}
-    checked = 0
-    for page in report["pages"]:
-        words = pdf_words[index[page["label"]]]
-        for f in page["stories"]:
-            if not f["jump_to"]:
-                continue
-            last_col = f["columns_pt"][-1]
-            text = " ".join(w["text"] for w in words if inside(w, last_col) and w["size"] < 9)
-            assert f"Continued on {f['jump_to']}" in text
-            target = by_label[f["jump_to"]]
-            (rest,) = [g for g in target["stories"]
-                       if g["slug"] == f["slug"] and g["part"] == f["part"] + 1]
-            assert rest["jump_from"] == page["label"]
-            head = " ".join(w["text"] for w in pdf_words[index[target["label"]]]
-                            if inside(w, rest["box_pt"]))
-            assert f"CONTINUED FROM {page['label']}" in head.upper()
-            checked += 1
-    assert checked >= 3
+    problems = jump_problems(report, pdf_words)
+    assert not problems, "\n".join(problems)
+    assert sum(1 for p in report["pages"] for f in p["stories"] if f["jump_to"]) >= 3
+
+
+def test_a_broken_jump_or_word_is_named_by_story_page_and_line(made, pdf_words) -> None:
+    """What the two tests above print when the engine gets a jump or a word wrong."""
+    result, _ = made
+    report = copy.deepcopy(result.report())
+    labels = [p["label"] for p in report["pages"]]
+    page, frag = next((p, f) for p in report["pages"] for f in p["stories"] if f["jump_to"])
+    frag["jump_to"] = labels[labels.index(frag["jump_to"]) + 1]  # off by one
+    problems = jump_problems(report, pdf_words)
+    assert any(f"story '{frag['slug']}'" in p and f"page {page['label']}" in p
+               for p in problems), problems
+    slug = frag["slug"]
+    expected = expected_words(result, slug)
+    expected[30] = "misprint"
+    (problem,) = word_problems(result.report(), pdf_words, slug, expected)
+    assert f"story '{slug}', page " in problem and ", line " in problem
+    assert "word 31" in problem and "'misprint" in problem, problem
 
 
 def test_no_overlaps_nothing_off_the_page(made, pdf_words) -> None:

@@ -208,6 +208,12 @@ class Archive:
 
     def show(self, key: str, day: str | None, out: Path) -> tuple[dict[str, object], Path]:
         """Write the pages of one story (by slug, or story id) to ``out``."""
+        row, data = self.story_pdf(key, day)
+        write_atomic(out, data)
+        return row, out
+
+    def story_pdf(self, key: str, day: str | None) -> tuple[dict[str, object], bytes]:
+        """The pages of one story (by slug, or story id) as a PDF, with its index row."""
         db = self.db()
         try:
             sql = ("SELECT s.*, e.pdf, e.date FROM stories s JOIN editions e ON e.id = s.edition"
@@ -229,8 +235,7 @@ class Archive:
                                      f"{row['date']} edition (it is in its report as unplaced)"))
         data = (self.root / row["pdf"]).read_bytes()
         pages = [int(i) for i in row["page_indexes"].split(",")]
-        write_atomic(out, pdftools.extract_pages(data, pages))
-        return dict(row), out
+        return dict(row), pdftools.extract_pages(data, pages)
 
     def verify(self) -> list[str]:
         """Every indexed file re-hashed and every PDF opened: the problems found."""

@@ -15,25 +15,24 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from epaper import __version__, l10n
 from epaper import pdf as pdftools
-from epaper.edition.config import EditionConfig, load_config
+from epaper.edition.config import EditionConfig
+from epaper.edition.inputs import EditionInputs, read_edition
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
-from epaper.errors import InputErrors, Problem, StrictFailure
+from epaper.errors import StrictFailure
 from epaper.files import write_atomic
-from epaper.ingest.article import read_article
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
     Pages,
     PageSpec,
     Paginator,
     Section,
-    check_plan,
     default_sections,
 )
 from epaper.model import Article, Image
@@ -41,14 +40,13 @@ from epaper.pages import (
     AdFill,
     Furniture,
     PageMaker,
-    duplicate_slugs,
     overset_warnings,
     pages_report,
 )
 from epaper.render import weasy
 
 STEPS = 6
-Progress = Callable[[int, str], None]
+Progress = Callable[..., None]  # (step, label) or (step, label, done, total) within a step
 ArchivalExtras = Callable[[bytes, dict[str, object]], list[tuple[str, bytes]]]
 
 
@@ -61,21 +59,6 @@ class BuildResult:
     archival_pdf: bytes | None = None  # PDF/A-3b with the sources, when asked for
 
 
-def resolve_date(value: str | None, config_date: date | None, timezone: str,
-                 now: datetime | None = None) -> date | None:
-    """``YYYY-MM-DD``, ``today`` or ``tomorrow`` (in the publication's time zone)."""
-    if value is None:
-        return config_date
-    now_date = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(timezone)).date()
-    if value == "today":
-        return now_date
-    if value == "tomorrow":
-        return now_date + timedelta(days=1)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputErrors([Problem(None, f"--date {value!r} is not a date", field="date",
-                                   fix="use YYYY-MM-DD, today or tomorrow")]) from None
 
 
 def _sections(config: EditionConfig, measures: list[StoryMeasure],
@@ -131,51 +114,19 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive);
     ``archival_extras`` gives more files for it from the finished PDF and its report
     (the e-paper's ALTO and METS)."""
-    step = progress or (lambda n, label: None)
+    step = progress or (lambda n, label, done=0, total=0: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     edition_dir = Path(edition_dir).resolve()
-    out_dir = Path(out_dir or edition_dir / "out").resolve()
+    out_dir = Path(out_dir or "out").resolve()  # default: ./out in the current directory
 
     # 1. inputs ------------------------------------------------------------------------------
     step(1, "Reading edition.toml and articles")
-    problems: list[Problem] = []
-    overrides: dict[str, object] = {"locale": locale}
-    config, config_problems = load_config(edition_dir / "edition.toml", overrides)
-    problems += config_problems
-    when: date | None = None
-    if config is not None:
-        try:
-            when = resolve_date(day, config.date, config.timezone)
-        except InputErrors as exc:
-            problems += exc.problems
-    articles_dir = edition_dir / "articles"
-    paths = sorted(articles_dir.glob("*.md")) if articles_dir.is_dir() else []
-    if not paths:
-        problems.append(Problem(articles_dir, "no articles (*.md) in the edition folder",
-                                fix="put the article files in articles/"))
-    articles: list[Article] = []
-    for path in paths:
-        try:
-            articles.append(read_article(path, roots=[articles_dir, edition_dir]))
-        except InputErrors as exc:
-            problems += exc.problems
-    if config is not None:
-        problems += _ad_problems(config, edition_dir)
-    problems += duplicate_slugs(articles)
-    maker = PageMaker(config.layout) if config is not None else None
-    if config is not None and maker is not None:
-        problems += _section_problems(config, maker, {a.section for a in articles},
-                                      edition_dir / "edition.toml")
-    if problems:
-        raise InputErrors(problems)
-    assert config is not None and when is not None
+    inputs = read_edition(edition_dir, day, locale, skip=[out_dir])
+    config, when, articles, maker = inputs.config, inputs.day, inputs.articles, inputs.maker
     locale_tag = config.locale
-    lang = l10n.locale(locale_tag).language
-    articles = [a if a.lang else _with_lang(a, lang) for a in articles]
-    warnings: list[str] = [w for a in articles for w in a.warnings]
-    assert maker is not None
-    maker.typesetter.check_fonts(articles)
+    warnings = list(inputs.warnings)
+    articles_dir = edition_dir / "articles"
     timings["read"] = time.perf_counter() - t0
 
     # 2. measure ------------------------------------------------------------------------------
@@ -185,18 +136,16 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     folders = [articles_dir, edition_dir]
     measures, stats = measure_stories(
         maker.typesetter, articles, sorted(maker.spans()), folders, edition_dir, jobs,
-        (out_dir / ".cache") if use_cache else None, warnings)
+        (out_dir / ".cache") if use_cache else None, warnings,
+        lambda done, total: step(2, f"Measuring {len(articles)} stories", done, total))
     timings["measure"] = time.perf_counter() - t
 
     # 3. place and fit -------------------------------------------------------------------------
     t = time.perf_counter()
     sections = _sections(config, measures, warnings)
+    warnings += _empty_sections(config, measures)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-    plan_problems = check_plan(explicit, maker.templates, {m.slug for m in measures})
-    if plan_problems:
-        raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
-                                   fix=p.fix) for p in plan_problems])
     pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
     timings["place_fit"] = time.perf_counter() - t
 
@@ -205,7 +154,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
     sandbox = maker.typesetter.sandbox(folders)
-    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs)
+    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs,
+                           lambda done, total: step(4, f"Rendering {len(pages.pages)} pages",
+                                                    done, total))
     timings["render"] = time.perf_counter() - t
 
     # 5. finish ---------------------------------------------------------------------------------
@@ -218,12 +169,15 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
 
     # 6. write ----------------------------------------------------------------------------------
     name = f"{config.slug}-{when.isoformat()}"
+    if config.locale != inputs.own_locale:  # a build in another locale keeps its own name
+        name += f".{config.locale}"
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, sections, warnings, timings, stats, pdf_path, data,
                      maker)
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
+    report["files"] = files_report(inputs, report)
     archival_pdf = None
     if archival:  # one document for the archive: each font embedded once
         rendered = maker.render(pages, sandbox, edition_dir, furniture, [])
@@ -272,45 +226,36 @@ def _sources(edition_dir: Path, config: EditionConfig,
             for p in sorted(files) if p.is_relative_to(edition_dir)}
 
 
-def _section_problems(config: EditionConfig, maker: PageMaker, used: set[str],
-                      toml: Path) -> list[Problem]:
-    """Sections and planned pages that name what does not exist, and repeated letters."""
-    roles = {t.role for t in maker.templates.values()}
-    problems = []
-    for n, sec in enumerate(config.sections):
-        if sec.template and sec.template not in roles:
-            problems.append(Problem(toml, f"no page template for the role '{sec.template}'",
-                                    field=f"sections.{n}.template",
-                                    fix="use one of: " + ", ".join(sorted(roles))))
-    known = {s.id for s in config.sections} | used
-    for n, page in enumerate(config.pages):
-        if page.section not in known:
-            problems.append(Problem(toml, f"page for unknown section '{page.section}'",
-                                    field=f"pages.{n}.section",
-                                    fix="use a section id of [[sections]] or of an article"))
-    letters = [s.letter for s in config.sections if s.letter]
-    for letter in sorted({x for x in letters if letters.count(x) > 1}):
-        problems.append(Problem(toml, f"section letter '{letter}' is used twice",
-                                field="sections", fix="give each section its own letter"))
-    return problems
 
 
-def _with_lang(article: Article, lang: str) -> Article:
-    return replace(article, lang=lang)
+def _empty_sections(config: EditionConfig, measures: list[StoryMeasure]) -> list[str]:
+    used = {m.article.section for m in measures}
+    return [f"edition.toml: section '{s.id}' is listed but has no stories: it is not printed"
+            " — give it articles, or remove it from [[sections]]"
+            for s in config.sections if s.id not in used]
 
 
-def _ad_problems(config: EditionConfig, edition_dir: Path) -> list[Problem]:
-    problems = []
-    for n, ad in enumerate(config.ads):
-        if ad.image is None:
-            continue
-        path = (edition_dir / ad.image).resolve()
-        if not path.is_relative_to(edition_dir) or not path.is_file():
-            problems.append(Problem(edition_dir / "edition.toml",
-                                    f"ad image '{ad.image}' is not a file in the edition folder",
-                                    field=f"ads.{n}.image",
-                                    fix="put the ad image in the edition folder (e.g. ads/)"))
-    return problems
+def files_report(inputs: EditionInputs, report: dict[str, object]) -> list[dict[str, str]]:
+    """Every source file read or passed over, and what became of it."""
+    folder = inputs.folder
+    rows = {"edition.toml": "settings"}
+    stories = {s["file"]: s for s in report["stories"]}  # type: ignore[attr-defined, union-attr]
+    for article in inputs.articles:
+        story = stories.get(str(article.path))
+        pages = ", ".join(story["pages"]) if story and story["pages"] else "no page (overset)"
+        rows[str(article.path.relative_to(folder))] = f"story '{article.slug}': {pages}"
+        for image in (*article.images, *(b for b in article.body if isinstance(b, Image))):
+            if image.path.is_relative_to(folder):
+                rows.setdefault(str(image.path.relative_to(folder)),
+                                f"photo of story '{article.slug}'")
+    for ad in inputs.config.ads:
+        if ad.image:
+            rows.setdefault(ad.image, "ad image")
+    for path, why in inputs.sources.ignored:
+        rows[str(path.relative_to(folder))] = f"not read: {why}"
+    return [{"file": f, "outcome": o} for f, o in sorted(rows.items())]
+
+
 
 
 def _furniture(config: EditionConfig, when: date, locale: str, sections: list[Section],

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from epaper import l10n
 from epaper.errors import Problem
 from epaper.validation import validation_problems
 
@@ -61,11 +61,7 @@ class EditionConfig(_Strict):
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
-        try:
-            Locale.parse(value.replace("-", "_"))
-        except (ValueError, UnknownLocaleError) as exc:
-            raise ValueError(f"unknown locale {value!r} (use e.g. en_US or ko_KR)") from exc
-        return value
+        return l10n.check_locale(value)
 
     @field_validator("timezone")
     @classmethod
@@ -85,9 +81,11 @@ class EditionConfig(_Strict):
 _MODELS = {"sections": SectionConfig, "pages": PageConfig, "ads": AdConfig}
 
 
-def _line_of_key(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*(\[+\s*)?{re.escape(key)}\b", text, re.MULTILINE)
-    return text[: match.start()].count("\n") + 1 if match else None
+def _line_of_key(text: str, key: str) -> tuple[int, int] | None:
+    match = re.search(rf"^(\s*(\[+\s*)?){re.escape(key)}\b", text, re.MULTILINE)
+    if not match:
+        return None
+    return text[: match.start()].count("\n") + 1, len(match[1]) + 1
 
 
 def load_config(path: Path, overrides: dict[str, object] | None = None,
@@ -108,16 +106,24 @@ def load_config(path: Path, overrides: dict[str, object] | None = None,
                               line=int(match[1]) if match else None,
                               column=int(match[2]) if match else None,
                               fix="check quotes and brackets; dates are written 2019-06-17")]
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    data.update(given)
     try:
         return EditionConfig.model_validate(data), []
     except ValidationError as exc:
-        def line_of(loc: tuple[object, ...]) -> int | None:
-            if not loc:
-                return None
-            return _line_of_key(text, str(loc[-1])) or _line_of_key(text, str(loc[0]))
+        problems = _problems(exc, path, text)
+        # a value given on the command line is blamed on its option, not on edition.toml
+        return None, [Problem(None, p.message, field=f"--{p.field}", fix=p.fix)
+                      if p.field in given else p for p in problems]
 
-        return None, validation_problems(exc, path, EditionConfig, _MODELS, line_of, {
-            "missing": "add it to edition.toml",
-            "date_type": "write the date as 2019-06-17 (no quotes)",
-            "date_from_datetime_parsing": "write the date as 2019-06-17"}, word="key")
+
+def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
+    def line_of(loc: tuple[object, ...]) -> tuple[int, int] | None:
+        if not loc:
+            return None
+        return _line_of_key(text, str(loc[-1])) or _line_of_key(text, str(loc[0]))
+
+    return validation_problems(exc, path, EditionConfig, _MODELS, line_of, {
+        "missing": "add it to edition.toml",
+        "date_type": "write the date as 2019-06-17 (no quotes)",
+        "date_from_datetime_parsing": "write the date as 2019-06-17"}, word="key")

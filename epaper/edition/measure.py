@@ -8,24 +8,28 @@ story changes measures that story alone.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
+import json
 import os
-import pickle
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from epaper import __version__
 from epaper.files import write_atomic
+from epaper.layout.compose import story_parts
+from epaper.layout.galley import Box, Galley, Item, Line
 from epaper.layout.grid import Layout
 from epaper.layout.measured import StoryMeasure
 from epaper.model import Article
 from epaper.render import weasy
 from epaper.typeset import Typesetter
+from epaper.workers import can_fork, fork_pool
 
-_CACHE_FORMAT = b"epaper-measure-1\n"
+_CACHE_FORMAT = "epaper-measure-2"
+BATCH_STORIES = 12  # stories per WeasyPrint measuring pass (each pass costs ~0.1-0.4 s)
+CACHE_LIMIT_BYTES = 64 * 2**20  # entries are a few kB: thousands of stories
 
 
 @cache
@@ -91,65 +95,152 @@ def _measure_chunk(articles: list[Article], spans: list[int], folders: list[Path
 def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: Sequence[int],
                     folders: Sequence[Path], base: Path, jobs: int = 1,
                     cache_dir: Path | None = None,
-                    warnings: list[str] | None = None) -> tuple[list[StoryMeasure],
-                                                                MeasureStats]:
+                    warnings: list[str] | None = None,
+                    tick: Callable[[int, int], None] | None = None,
+                    ) -> tuple[list[StoryMeasure], MeasureStats]:
     """Measurements of every article, from the cache where possible, the rest measured in
-    ``jobs`` worker processes (one WeasyPrint pass per worker)."""
+    batches (one WeasyPrint pass each) in ``jobs`` worker processes. ``tick(done, total)``
+    is called as batches of stories are measured."""
     environment = environment_key(typesetter, spans)
     keys = [story_key(a, environment) for a in articles]
     found: dict[int, StoryMeasure] = {}
+    bad: list[Path] = []
     if cache_dir is not None:
         for n, key in enumerate(keys):
-            hit = _load(cache_dir / f"{key}.pickle")
+            hit = _load(cache_dir, key, articles[n], bad)
             if hit is not None:
-                found[n] = replace(hit, article=articles[n])
+                found[n] = hit
+        bad += sorted(p for p in cache_dir.glob("*") if p.is_file() and p.suffix != ".json"
+                      and not p.name.startswith("."))
+        if bad and warnings is not None:
+            warnings.append(f"{cache_dir}: {len(bad)} file(s) are not measure cache entries "
+                            f"({', '.join(p.name for p in bad[:3])}…): never read as code, "
+                            "measured afresh — remove them; only epaper should write there")
     todo = [n for n in range(len(articles)) if n not in found]
     workers = max(1, min(jobs, len(todo) // 4))  # a worker costs a process start
-    if todo and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        chunks = [todo[k::workers] for k in range(workers)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(typesetter.layout,)) as pool:
-            futures = [pool.submit(_measure_chunk, [articles[n] for n in chunk], list(spans),
-                                   list(folders), base) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                measured, notes = future.result()
-                if warnings is not None:
-                    warnings.extend(notes)
-                for n, m in zip(chunk, measured, strict=True):
-                    found[n] = replace(m, article=articles[n])
+    # stories are measured in batches, so that the progress moves while they are
+    batch = max(4, min(BATCH_STORIES, -(-len(todo) // workers)))
+    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    notes: dict[int, list[str]] = {}
+    done = 0
+
+    def finished(k: int, measured: list[StoryMeasure], chunk_notes: list[str]) -> None:
+        nonlocal done
+        notes[k] = chunk_notes
+        for n, m in zip(chunks[k], measured, strict=True):
+            found[n] = replace(m, article=articles[n])
+        done += len(chunks[k])
+        if tick is not None:
+            tick(done, len(todo))
+
+    if todo and workers > 1 and can_fork():
+        with fork_pool(workers, _init_worker, (typesetter.layout,)) as pool:
+            futures = {pool.submit(_measure_chunk, [articles[n] for n in chunk], list(spans),
+                                   list(folders), base): k for k, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                finished(futures[future], *future.result())
     elif todo:
         sandbox = typesetter.sandbox(folders)
-        measured = typesetter.measure([articles[n] for n in todo], spans, sandbox, base,
-                                      warnings)
-        found.update(zip(todo, measured, strict=True))
+        for k, chunk in enumerate(chunks):
+            chunk_notes: list[str] = []
+            finished(k, typesetter.measure([articles[n] for n in chunk], spans, sandbox, base,
+                                           chunk_notes), chunk_notes)
+    if warnings is not None:
+        warnings.extend(w for k in sorted(notes) for w in notes[k])
     if cache_dir is not None:
         for n in todo:
-            _store(cache_dir / f"{keys[n]}.pickle", found[n])
+            _store(cache_dir, keys[n], found[n])
+        evict(cache_dir)
     return [found[n] for n in range(len(articles))], MeasureStats(
         len(articles), len(articles) - len(todo), workers if todo else 0)
 
 
-def _load(path: Path) -> StoryMeasure | None:
-    """A cached measurement (our own files, written by ``_store``), or None."""
+def _encode(measure: StoryMeasure, key: str) -> bytes:
+    """A cache entry as JSON: the galley and the depths (the article and its flow are
+    known from the article itself). Data only: reading it never runs code."""
+    items = [["L", i.block, i.start, i.end, i.height, i.hyphen, i.first, i.last]
+             if isinstance(i, Line) else ["B", i.block, i.height, i.natural, i.floats,
+                                          i.keep_lines] for i in measure.galley.items]
+    entry = {"format": _CACHE_FORMAT, "key": key, "lang": measure.lang,
+             "pitch": measure.galley.pitch, "items": items,
+             "heads": measure.heads, "jump_heads": measure.jump_heads, "leads": measure.leads}
+    return json.dumps(entry, separators=(",", ":")).encode("utf-8")
+
+
+def _decode(data: bytes, key: str, article: Article) -> StoryMeasure:
+    """The measure of ``article`` from a cache entry; ValueError if it is not a valid one."""
+    try:
+        entry = json.loads(data.decode("utf-8"))
+        if entry["format"] != _CACHE_FORMAT or entry["key"] != key:
+            raise ValueError("another format or key")
+        parts = story_parts(article)
+        items: list[Item] = []
+        for item in entry["items"]:
+            if item[0] == "L":
+                _, block, start, end, height, hyphen, first, last = item
+                items.append(Line(int(block), int(start), int(end), float(height),
+                                  bool(hyphen), bool(first), bool(last)))
+            elif item[0] == "B":
+                _, block, height, natural, floats, keep = item
+                items.append(Box(int(block), float(height), float(natural), bool(floats),
+                                 int(keep)))
+            else:
+                raise ValueError("unknown item")
+            if not 0 <= items[-1].block < len(parts.flow):
+                raise ValueError("block out of range")
+
+        def depths(name: str) -> dict[int, float]:
+            return {int(k): float(v) for k, v in entry[name].items()}
+
+        return StoryMeasure(article, parts, Galley(tuple(items), float(entry["pitch"])),
+                            str(entry["lang"]), depths("heads"), depths("jump_heads"),
+                            depths("leads"))
+    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _load(cache_dir: Path, key: str, article: Article, bad: list[Path]) -> StoryMeasure | None:
+    """A cached measurement, or None (a miss). An entry that is not one of ours is noted
+    in ``bad``: it is never run, only measured over."""
+    path = cache_dir / f"{key}.json"
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(_CACHE_FORMAT):
+    try:
+        measure = _decode(data, key, article)
+    except ValueError:
+        bad.append(path)
         return None
     try:
-        value = pickle.loads(data[len(_CACHE_FORMAT):])  # noqa: S301 - our own cache files
-    except Exception:  # a damaged cache entry is only a miss
-        return None
-    return value if isinstance(value, StoryMeasure) else None
+        os.utime(path)  # recently used: evicted last
+    except OSError:
+        pass
+    return measure
 
 
-def _store(path: Path, measure: StoryMeasure) -> None:
+def _store(cache_dir: Path, key: str, measure: StoryMeasure) -> None:
     try:
-        write_atomic(path, _CACHE_FORMAT + pickle.dumps(measure, protocol=5))
+        write_atomic(cache_dir / f"{key}.json", _encode(measure, key))
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def evict(cache_dir: Path, limit: int | None = None) -> None:
+    """Remove the least recently used entries until the cache holds at most ``limit``
+    bytes (default :data:`CACHE_LIMIT_BYTES`)."""
+    limit = CACHE_LIMIT_BYTES if limit is None else limit
+    try:
+        entries = [(p.stat().st_mtime, p.name, p) for p in cache_dir.glob("*.json")]
+    except OSError:
+        return
+    total = sum(p.stat().st_size for _, _, p in entries)
+    for _, _, path in sorted(entries):
+        if total <= limit:
+            break
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        total -= size
 
 
 def default_jobs() -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from epaper import l10n
 from epaper.errors import InputErrors, Problem
 from epaper.ingest.frontmatter import FrontMatter, parse_front_matter
 from epaper.model import (
@@ -24,7 +26,7 @@ from epaper.model import (
 )
 
 _RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?|!--)>")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # no-break spaces are kept: they are meant
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))  # soft hyphen, ZWSP, BOM
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
@@ -32,17 +34,23 @@ _IMAGE_MAGIC = (
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),
 )
-_MD = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-    ["replacements", "smartquotes"])
+
+
+@cache
+def _markdown(lang: str | None) -> MarkdownIt:
+    """CommonMark with typographic dashes and the smart quotes of the story's language."""
+    return MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                     "quotes": list(l10n.quotes(lang))}).enable(
+        ["replacements", "smartquotes"])
 
 
 def _normalize(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_INVISIBLE))
 
 
-def _typeset(text: str) -> str:
+def _typeset(text: str, lang: str | None = None) -> str:
     """A front-matter field with typographic quotes and dashes, Markdown marks dropped."""
-    tokens = _MD.parseInline(text)
+    tokens = _markdown(lang).parseInline(text)
     children = tokens[0].children if tokens else None
     if not children:
         return _normalize(text).strip()
@@ -185,8 +193,8 @@ class _ArticleReader:
 
     # -- body --------------------------------------------------------------------
 
-    def body(self, text: str, first_line: int) -> tuple[Block, ...]:
-        tokens = _MD.parse(text)
+    def body(self, text: str, first_line: int, lang: str | None) -> tuple[Block, ...]:
+        tokens = _markdown(lang).parse(text)
         blocks: list[Block] = []
         kinds: list[str] = []  # enclosing containers: "quote", "ul", "ol"
         counters: list[int] = []
@@ -248,7 +256,8 @@ class _ArticleReader:
         yaml_text, body_text, body_line = parts
         meta, problems = parse_front_matter(yaml_text, self.path, first_line=2)
         self.problems.extend(problems)
-        body = self.body(body_text, body_line)
+        lang = meta.lang if meta is not None else None
+        body = self.body(body_text, body_line, lang)
         if not any(isinstance(b, Paragraph) for b in body):
             self.problem("the article has no body text", line=body_line,
                          fix="write the story below the closing '---' line")
@@ -264,33 +273,34 @@ class _ArticleReader:
         return Article(
             path=self.path,
             slug=meta.slug or self.path.stem,
-            headline=_typeset(meta.headline),
+            headline=_typeset(meta.headline, lang),
             section=meta.section,
             body=body,
-            kicker=_typeset(meta.kicker),
-            deck=_typeset(meta.deck),
+            kicker=_typeset(meta.kicker, lang),
+            deck=_typeset(meta.deck, lang),
             bylines=tuple(_normalize(b).strip() for b in meta.bylines()),
             dateline=_normalize(meta.dateline).strip(),
             published=meta.published,
             updated=meta.updated,
             lang=meta.lang,
             priority=meta.priority,
-            tagline=_typeset(meta.tagline),
-            pullquotes=tuple(_typeset(q) for q in meta.pullquotes if q.strip()),
+            tagline=_typeset(meta.tagline, lang),
+            pullquotes=tuple(_typeset(q, lang) for q in meta.pullquotes if q.strip()),
             images=images,
-            related=tuple(Related(_typeset(r.headline), r.published, r.section)
+            related=tuple(Related(_typeset(r.headline, lang), r.published, r.section)
                           for r in meta.related),
             warnings=tuple(self.warnings),
         )
 
     def images(self, meta: FrontMatter, yaml_text: str) -> tuple[Image, ...]:
+        lang = meta.lang
         out = []
         for n, img in enumerate(meta.images):
             line = _find_line(yaml_text, img.src)
             path = self.image_path(img.src, f"images.{n}.src", line and line + 1)
             if path:
-                out.append(Image(path, _typeset(img.caption), _typeset(img.credit), img.columns,
-                                 line and line + 1))
+                out.append(Image(path, _typeset(img.caption, lang), _typeset(img.credit, lang),
+                                 img.columns, line and line + 1))
         return tuple(out)
 
 

@@ -80,27 +80,28 @@ _FIXES = {
 }
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """1-based line (within the YAML text) of the node at ``loc``, as close as it gets."""
-    line = None
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int, int] | None:
+    """1-based (line, column) within the YAML text of the node at ``loc``, as close as it
+    gets."""
+    mark = None
     for key in loc:
         if node is None:
             break
-        line = node.start_mark.line + 1
+        mark = node.start_mark
         nxt = None
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if k.value == key:
-                    line = k.start_mark.line + 1
+                    mark = k.start_mark
                     nxt = v
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
             if key < len(node.value):
                 nxt = node.value[key]
         node = nxt
-    if node is not None and line is None:
-        line = node.start_mark.line + 1
-    return line
+    if node is not None and mark is None:
+        mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
 
 
 def parse_front_matter(
@@ -133,8 +134,8 @@ def parse_front_matter(
     try:
         return FrontMatter.model_validate(data), []
     except ValidationError as exc:
-        def line_of(loc: tuple[object, ...]) -> int | None:
-            line = _line_of(root, loc)
-            return line and line + offset
+        def line_of(loc: tuple[object, ...]) -> tuple[int, int] | None:
+            place = _line_of(root, loc)
+            return (place[0] + offset, place[1]) if place else None
 
         return None, validation_problems(exc, path, FrontMatter, _NESTED, line_of, _FIXES)

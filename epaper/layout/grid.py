@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from epaper.errors import LayoutError
+from epaper.layout.config import TABLES, LayoutFile, read_model
 from epaper.resources import data_dir
 from epaper.units import to_pt
 
@@ -96,6 +95,7 @@ class Layout:
     css_template: str
     pages: PageRules | None = None
     base: Path | None = None  # a layout whose templates this one uses where it has none
+    config: LayoutFile | None = field(default=None, compare=False)  # every table, validated
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -103,74 +103,71 @@ class Layout:
         return (self.folder,) + ((self.base,) if self.base else ())
 
 
-def _get(data: dict[str, Any], path: str, default: Any = None) -> Any:
-    node: Any = data
-    for key in path.split("."):
-        if not isinstance(node, dict) or key not in node:
-            if default is None:
-                raise KeyError(path)
-            return default
-        node = node[key]
-    return node
+def layout_folders() -> tuple[Path, ...]:
+    """Where layouts are found by name: epaper's layouts folder (or ``EPAPER_LAYOUTS_DIR``)."""
+    return (data_dir("layouts"),)
 
 
-def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
-    """Load a layout by name (a folder of ``layouts/``) or by folder path."""
-    folder = Path(name_or_path)
-    if not folder.is_dir():
-        folder = data_dir("layouts") / str(name_or_path)
+def available_layouts() -> list[str]:
+    """Names of the layouts found in the layout folders."""
+    return sorted({p.parent.name for folder in layout_folders()
+                   for p in folder.glob("*/layout.toml")})
+
+
+def is_layout_path(value: str | Path) -> bool:
+    """A path (``./mine``, ``../x/y``, ``/abs``, ``~/l``) means a folder; a bare word is a
+    layout name, looked up only in the layout folders, never in the current directory."""
+    text = str(value)
+    return isinstance(value, Path) or "/" in text or "\\" in text or text.startswith(
+        (".", "~"))
+
+
+def find_layout(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """The folder of a layout given by name or path (a relative path from ``relative_to``,
+    default the current directory)."""
+    if is_layout_path(name_or_path):
+        folder = Path(name_or_path).expanduser()
+        if not folder.is_absolute() and relative_to is not None:
+            folder = relative_to / folder
+        if not (folder / "layout.toml").is_file():
+            raise LayoutError(f"{folder}: not a layout folder (no layout.toml in it)")
+        return folder.resolve()
+    for base in layout_folders():
+        if (base / str(name_or_path) / "layout.toml").is_file():
+            return (base / str(name_or_path)).resolve()
+    raise LayoutError(f"no layout named '{name_or_path}'; available layouts: "
+                      + (", ".join(available_layouts()) or "none")
+                      + " (or give a folder: ./my-layout)")
+
+
+def load_layout(name_or_path: str | Path = "broadsheet",
+                relative_to: Path | None = None) -> Layout:
+    """Load a layout by name (a folder of the layout folders) or by folder path."""
+    folder = find_layout(name_or_path, relative_to)
     toml = folder / "layout.toml"
-    if not toml.is_file():
-        available = sorted(p.name for p in data_dir("layouts").glob("*/layout.toml")) or []
-        raise LayoutError(f"no layout '{name_or_path}' (no {toml}); available: "
-                          + ", ".join(p for p in (a.split("/")[0] for a in available)))
-    try:
-        data = tomllib.loads(toml.read_text(encoding="utf-8"))
-        grid = Grid(
-            page_width=to_pt(_get(data, "page.width")),
-            page_height=to_pt(_get(data, "page.height")),
-            margin_top=to_pt(_get(data, "page.margin-top")),
-            margin_bottom=to_pt(_get(data, "page.margin-bottom")),
-            margin_left=to_pt(_get(data, "page.margin-left")),
-            margin_right=to_pt(_get(data, "page.margin-right")),
-            columns=int(_get(data, "grid.columns")),
-            gutter=to_pt(_get(data, "grid.gutter")),
-            rows=int(_get(data, "grid.rows", 20)),
-            row_gap=to_pt(_get(data, "grid.row-gap", "5mm")),
-        )
-        lead = _get(data, "story.lead-photo-columns", "auto")
-        story = StoryRules(
-            default_columns=int(_get(data, "story.default-columns", grid.columns)),
-            lead_photo_columns=None if lead == "auto" else int(lead),
-            widows=int(_get(data, "story.widows", 2)),
-            orphans=int(_get(data, "story.orphans", 2)),
-            subhead_keep_lines=int(_get(data, "story.subhead-keep-lines", 2)),
-            column_rules=bool(_get(data, "grid.column-rules", False)),
-        )
-        layout = Layout(
-            name=str(_get(data, "name", folder.name)),
-            folder=folder.resolve(),
-            grid=grid,
-            story=story,
-            preview_margin=to_pt(_get(data, "preview.margin", "10mm")),
-            story_template=str(_get(data, "templates.story")),
-            css_template=str(_get(data, "templates.css")),
-            pages=PageRules(
-                templates_folder=str(_get(data, "pages.templates")),
-                page_template=str(_get(data, "pages.page-template")),
-                min_story_lines=int(_get(data, "pages.min-story-lines", 6)),
-                min_jump_lines=int(_get(data, "pages.min-jump-lines", 4)),
-                feather_lines=float(_get(data, "pages.feather-lines", 3)),
-                render_part_pages=max(1, int(_get(data, "pages.render-part-pages", 8))),
-            ) if "pages" in data else None,
-            base=(data_dir("layouts") / str(data["templates"]["base"])).resolve()
-            if "base" in data.get("templates", {}) else None,
-        )
-    except KeyError as exc:
-        raise LayoutError(f"{toml}: missing setting '{exc.args[0]}'") from exc
-    except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"{toml}: {exc}") from exc
-    if grid.columns < 1 or grid.column_width <= 0:
+    data: LayoutFile = read_model(toml, LayoutFile, TABLES)
+    g, st, pg, tp = data.grid, data.story, data.pages, data.templates
+    grid = Grid(
+        page_width=to_pt(data.page.width), page_height=to_pt(data.page.height),
+        margin_top=to_pt(data.page.margin_top), margin_bottom=to_pt(data.page.margin_bottom),
+        margin_left=to_pt(data.page.margin_left), margin_right=to_pt(data.page.margin_right),
+        columns=g.columns, gutter=to_pt(g.gutter), rows=g.rows, row_gap=to_pt(g.row_gap))
+    story = StoryRules(
+        default_columns=st.default_columns or grid.columns,
+        lead_photo_columns=None if st.lead_photo_columns == "auto" else st.lead_photo_columns,
+        widows=st.widows, orphans=st.orphans, subhead_keep_lines=st.subhead_keep_lines,
+        column_rules=g.column_rules)
+    base = find_layout(tp.base) if tp.base else None
+    layout = Layout(
+        name=data.name or folder.name, folder=folder, grid=grid, story=story,
+        preview_margin=to_pt(data.preview.margin), story_template=tp.story,
+        css_template=tp.css,
+        pages=PageRules(templates_folder=pg.templates, page_template=pg.page_template,
+                        min_story_lines=pg.min_story_lines, min_jump_lines=pg.min_jump_lines,
+                        feather_lines=pg.feather_lines,
+                        render_part_pages=pg.render_part_pages) if pg else None,
+        base=base, config=data)
+    if grid.column_width <= 0:
         raise LayoutError(f"{toml}: the grid leaves no room for columns")
     for template in (layout.story_template, layout.css_template):
         if not any((f / template).is_file() for f in layout.folders):

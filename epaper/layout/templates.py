@@ -7,11 +7,11 @@ gives its unused depth to the one below.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from epaper.errors import LayoutError
+from epaper.layout.config import PageTemplateFile, SlotTable, read_model
 from epaper.layout.grid import Grid, Layout
 from epaper.layout.story import Rect
 
@@ -75,18 +75,12 @@ class PageTemplate:
                     grid.y(self.masthead_rows) - grid.row_gap - top)
 
 
-def _slot(entry: dict[str, object], where: str, grid: Grid) -> Slot:
-    try:
-        slot = Slot(str(entry["name"]), int(entry["col"]) - 1, int(entry["span"]),  # type: ignore[call-overload]
-                    int(entry["row"]) - 1, int(entry["rows"]),  # type: ignore[call-overload]
-                    str(entry.get("kind", "story")), bool(entry.get("jumps", True)))
-    except KeyError as exc:
-        raise LayoutError(f"{where}: a slot needs '{exc.args[0]}'") from exc
-    except (TypeError, ValueError) as exc:
-        raise LayoutError(f"{where}: slot values must be whole numbers ({exc})") from exc
-    if slot.col < 0 or slot.span < 1 or slot.col + slot.span > grid.columns:
+def _slot(entry: SlotTable, where: str, grid: Grid) -> Slot:
+    slot = Slot(entry.name, entry.col - 1, entry.span, entry.row - 1, entry.rows, entry.kind,
+                entry.jumps)
+    if slot.col + slot.span > grid.columns:
         raise LayoutError(f"{where}: slot '{slot.name}' leaves the {grid.columns} columns")
-    if slot.row < 0 or slot.rows < 1 or slot.row + slot.rows > grid.rows:
+    if slot.row + slot.rows > grid.rows:
         raise LayoutError(f"{where}: slot '{slot.name}' leaves the {grid.rows} rows")
     return slot
 
@@ -114,13 +108,11 @@ def _stacks(slots: tuple[Slot, ...], grid: Grid) -> tuple[Stack, ...]:
 def load_template(path: Path, grid: Grid) -> PageTemplate:
     """Read and check one page template."""
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"{where}: {exc}") from exc
-    masthead = int(data.get("masthead-rows", 0))
-    slots = tuple(_slot(e, where, grid) for e in data.get("slot", []))
-    ads = tuple(_slot(e, where, grid) for e in data.get("ad", []))
+    data: PageTemplateFile = read_model(path, PageTemplateFile,
+                                        {"slot": SlotTable, "ad": SlotTable})
+    masthead = data.masthead_rows
+    slots = tuple(_slot(e, where, grid) for e in data.slot)
+    ads = tuple(_slot(e, where, grid) for e in data.ad)
     if not slots:
         raise LayoutError(f"{where}: a page template needs at least one [[slot]]")
     boxes = slots + ads
@@ -133,10 +125,9 @@ def load_template(path: Path, grid: Grid) -> PageTemplate:
     names = [s.name for s in boxes]
     if len(set(names)) != len(names):
         raise LayoutError(f"{where}: slot names must be unique")
-    role = str(data.get("role", path.stem))
-    return PageTemplate(path.stem, str(data.get("description", "")),
-                        "jump" if role == "jump" else str(data.get("kind", "page")), role,
-                        masthead, slots, ads, _stacks(slots, grid))
+    role = data.role or path.stem
+    return PageTemplate(path.stem, data.description, "jump" if role == "jump" else data.kind,
+                        role, masthead, slots, ads, _stacks(slots, grid))
 
 
 def load_templates(layout: Layout) -> dict[str, PageTemplate]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from fontTools.ttLib import TTFont
 
@@ -141,4 +143,59 @@ def coverage_problems(
                 f"no font of the {role} stack ({families}) has it",
                 line=line, column=column, field=field,
                 fix="replace the character, or add a face that has it to fonts/fonts.toml"))
+    return problems
+
+
+GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
+                    "inherit", "initial", "unset", "revert"}
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""", re.IGNORECASE)
+
+
+def _families(value: str) -> list[str]:
+    return [name.strip().strip("\"'").strip() for name in value.split(",") if name.strip()]
+
+
+def _line_in(source: str, needle: str) -> int | None:
+    index = source.find(needle)
+    return source[:index].count("\n") + 1 if index >= 0 else None
+
+
+def css_font_problems(css: str, template: Path, source: str, fonts: FontSet,
+                      folders: Iterable[Path]) -> list[Problem]:
+    """Fonts a layout's CSS names but does not declare (they would be silently replaced by a
+    system font), and ``@font-face`` files that are missing. ``source`` is the template's
+    text (for line numbers); relative font URLs are looked up in the layout ``folders``."""
+    problems: list[Problem] = []
+    declared = {face.family for face in fonts.faces}
+    for rule in _FONT_FACE.findall(css):
+        names = _FAMILY.findall(rule)
+        for url in _URL.findall(rule):
+            if url.startswith("file:"):
+                found = Path(unquote(urlsplit(url).path)).is_file()
+            elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+                found = False  # fonts are files, never fetched
+            else:
+                found = any((Path(f) / url).is_file() for f in folders)
+            if not found:
+                problems.append(Problem(template, f"@font-face file '{url}' not found",
+                                        line=_line_in(source, url), field="@font-face",
+                                        fix="put the font file in the layout folder, or "
+                                            "declare the font in fonts/fonts.toml"))
+                names = []
+        declared.update(n for value in names for n in _families(value))
+    body = _FONT_FACE.sub("", css)
+    unknown: dict[str, None] = {}
+    for value in _FAMILY.findall(body):
+        for name in _families(value):
+            if name.lower() not in GENERIC_FAMILIES and name not in declared:
+                unknown[name] = None
+    for name in unknown:
+        problems.append(Problem(template, f"font family '{name}' is not declared: a system "
+                                          "font would stand in for it", line=_line_in(source, name),
+                                field="font-family",
+                                fix="declare it in fonts/fonts.toml (or an @font-face in the "
+                                    "layout), or use a declared stack: {{ stack.serif }}, "
+                                    "{{ stack.sans }}, {{ stack.display }}"))
     return problems

@@ -11,12 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from epaper import l10n
+from epaper.errors import FontError, LayoutError
 from epaper.layout.compose import FlowBlock, StoryParts
 from epaper.layout.fit import Fit, block_starts
 from epaper.layout.galley import Galley, Line
@@ -32,7 +40,7 @@ from epaper.model import (
     Run,
     Subhead,
 )
-from epaper.render.fonts import FontSet
+from epaper.render.fonts import FontSet, css_font_problems
 
 _TAGS = {"em": "em", "strong": "strong", "code": "code"}
 
@@ -284,18 +292,53 @@ class Templates:
         )
         self.env.filters["inline"] = inline
         self.env.filters["keep_words"] = keep_words
+        self._check_css()
+
+    def _check_css(self) -> None:
+        """Every font the layout's CSS names is declared, every @font-face file exists."""
+        name = self.layout.css_template
+        css = self.css(500.0, 500.0)
+        source, filename = self.env.loader.get_source(self.env, name)[:2]  # type: ignore[union-attr]
+        problems = css_font_problems(css, Path(filename or name), source, self.fonts,
+                                     self.layout.folders)
+        if problems:
+            raise FontError("\n".join(str(p) for p in problems))
+
+    def _render(self, name: str, **context: object) -> str:
+        """A template rendered; a template mistake is one line: file:line: message."""
+        try:
+            return self.env.get_template(name).render(**context)
+        except TemplateSyntaxError as exc:
+            raise LayoutError(f"{exc.filename or exc.name or name}:{exc.lineno}: "
+                              f"{exc.message}") from None
+        except Exception as exc:
+            place = _template_frame(exc.__traceback__)
+            if place is None:
+                raise
+            raise LayoutError(f"{place[0]}:{place[1]}: {exc}") from None
 
     def css(self, page_width: float, page_height: float) -> Markup:
         stack = {role: Markup(self.fonts.css_stack(role)) for role in self.fonts.stacks}
-        css = self.env.get_template(self.layout.css_template).render(
-            font_faces=Markup(self.fonts.font_face_css()), stack=stack,
-            page_width=round(page_width, 3), page_height=round(page_height, 3))
+        css = self._render(self.layout.css_template,
+                           font_faces=Markup(self.fonts.font_face_css()), stack=stack,
+                           page_width=round(page_width, 3), page_height=round(page_height, 3))
         return Markup(css)
 
     def render(self, name: str, lang: str, page_width: float, page_height: float,
                **context: object) -> str:
-        return self.env.get_template(name).render(
-            css=self.css(page_width, page_height), labels=l10n.labels(lang), **context)
+        return self._render(name, css=self.css(page_width, page_height),
+                            labels=l10n.labels(lang), **context)
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    """The innermost template (file, line) of a traceback: Jinja maps its frames to them."""
+    place = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".css")):
+            place = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return place
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,15 @@ pinned in ``pyproject.toml`` because the box tree is not a public API.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
+import multiprocessing.util
 import os
+import shutil
+import signal
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +27,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as pdf_metadata
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from epaper.errors import RenderError, SandboxError
@@ -32,6 +38,44 @@ VERSION = weasyprint.__version__
 
 # PDFs must not depend on the clock: WeasyPrint reads this for its dates.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+
+# WeasyPrint copies @font-face files into a "weasyprint-*" temporary folder per font
+# configuration and removes it only when the object is garbage collected, which a forked
+# worker (it ends with os._exit) or a signal never does. Every configuration is made here
+# and remembered with the process that made it, so that each process removes its own.
+_FONT_CONFIGS: weakref.WeakKeyDictionary[FontConfiguration, int] = weakref.WeakKeyDictionary()
+
+
+def _font_config() -> FontConfiguration:
+    config = FontConfiguration()
+    _FONT_CONFIGS[config] = os.getpid()
+    return config
+
+
+def cleanup() -> None:
+    """Remove the font folders this process made (not those of a parent it was forked from)."""
+    pid = os.getpid()
+    for config, owner in list(_FONT_CONFIGS.items()):
+        folder = getattr(config, "_folder", None)  # WeasyPrint 70's temporary font folder
+        if owner == pid and folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            config._folder = None
+
+
+def _terminated(signum: int, frame: object) -> None:
+    cleanup()
+    os._exit(128 + signum)
+
+
+def worker_init() -> None:
+    """Run first in each worker process: its font folders go when it ends, normally or by
+    SIGTERM. Ctrl-C is left to the parent, which terminates its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    multiprocessing.util.Finalize(None, cleanup, exitpriority=100)
+
+
+atexit.register(cleanup)
 
 
 class _Refused(FatalURLFetchingError):
@@ -100,7 +144,7 @@ def render(html: str, sandbox: Sandbox, base: Path) -> Rendered:
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher).render()
+                                   url_fetcher=fetcher).render(font_config=_font_config())
     except _Refused as exc:
         raise SandboxError(f"{exc}: only the article's folder, the layout and the fonts "
                            "may be read") from exc
