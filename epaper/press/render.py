@@ -1,0 +1,181 @@
+"""Press pages: the edition's pages again, one PDF/X file each, in CMYK for newsprint.
+
+A second pass over the build's page plans: the same views and HTML, with the layout's CSS
+colours turned into ``device-cmyk()`` (``[press] colours``), the layout's ``press.css.j2``
+added (output profile, bleed, crop marks), and every image converted to CMYK through the
+output profile on its way into WeasyPrint. Colours and image pixels do not move anything,
+so each page is set exactly as in the edition, and the line-by-line check runs again.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jinja2 import TemplateNotFound
+from markupsafe import Markup
+
+from epaper.edition.build import Rendering
+from epaper.errors import InputErrors, Problem
+from epaper.files import write_atomic
+from epaper.pages import PageMaker
+from epaper.press.colour import Separator, press_css, profile_name, suggested_cmyk
+from epaper.press.config import Press
+from epaper.press.preflight import Limits, PageReport, preflight
+from epaper.render import weasy
+from epaper.render.html import Templates
+
+PRESS_CSS = "press.css.j2"
+_DEFAULT_PRESS_CSS = """@color-profile device-cmyk { src: url("{{ profile_url }}"); components: cyan, magenta, yellow, black; }
+@page { bleed: {{ bleed }}; marks: {{ marks }}; }
+img { image-rendering: crisp-edges; }
+"""
+
+
+class PressTemplates(Templates):
+    """The layout's templates, its CSS in CMYK, and its press stylesheet after it."""
+
+    def __init__(self, templates: Templates, press: Press) -> None:
+        super().__init__(templates.layout, templates.fonts)
+        self.press = press
+
+    def css(self, page_width: float, page_height: float) -> Markup:
+        css, missing = press_css(str(super().css(page_width, page_height)),
+                                 self.press.settings.colours)
+        if missing:
+            raise InputErrors([Problem(
+                self.press.toml, f"the colour {c} of the layout's CSS has no CMYK value",
+                field="press.colours",
+                fix=f'add "{c}" = "C M Y K" in percent; the output profile makes it '
+                    f'"{suggested_cmyk(c, self.press.profile_path)}"') for c in missing])
+        settings = self.press.settings
+        context = {"profile_url": self.press.profile_path.as_uri(),
+                   "bleed": settings.bleed, "marks": settings.marks,
+                   "ink_limit": settings.ink_limit}
+        try:
+            extra = self.env.get_template(PRESS_CSS).render(**context)
+        except TemplateNotFound:
+            extra = self.env.from_string(_DEFAULT_PRESS_CSS).render(**context)
+        return Markup(css + "\n" + extra)
+
+
+@dataclass(frozen=True)
+class PressPage:
+    """One press page written: its label, file and size."""
+
+    label: str
+    path: Path
+    size: int
+
+
+@dataclass
+class PressResult:
+    pages: list[PressPage]
+    reports: list[PageReport]
+    warnings: list[str]
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.reports)
+
+    def report(self, press: Press) -> dict[str, object]:
+        """The press section of the build report (JSON-ready)."""
+        return {
+            "variant": press.settings.variant,
+            "profile": press.profile_path.name,
+            "output_intent": profile_name(press.profile_path),
+            "ink_limit": press.settings.ink_limit,
+            "bleed": press.settings.bleed, "marks": press.settings.marks,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "pages": [{"label": p.label, "file": p.path.name, "bytes": p.size,
+                       "preflight": r.as_dict()}
+                      for p, r in zip(self.pages, self.reports, strict=True)],
+            "warnings": self.warnings,
+        }
+
+
+def file_name(press: Press, rendering: Rendering, index: int) -> str:
+    """The press file name of page ``index`` (``[press] name``)."""
+    page = rendering.pages.pages[index]
+    return press.settings.name.format(slug=rendering.slug, date=rendering.date,
+                                      label=page.label, page=f"{index + 1:02d}",
+                                      section=page.section.id)
+
+
+def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1,
+                limits: Limits | None = None) -> PressResult:
+    """Write one PDF/X file per page into ``out_dir`` and preflight each."""
+    t0 = time.perf_counter()
+    count = len(rendering.pages.pages)
+    names = [file_name(press, rendering, n) for n in range(count)]
+    if len(set(names)) != count:
+        raise InputErrors([Problem(press.toml, "the press file names repeat across pages",
+                                   field="press.name", fix="put {label} or {page} in it")])
+    job = _job(rendering, press)
+    chunks = [range(n, min(n + 4, count)) for n in range(0, count, 4)]
+    results: list[list[tuple[bytes, list[str]]]]
+    workers = min(jobs, len(chunks))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _JOB
+        _JOB = job  # forked workers inherit it
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
+                    as pool:
+                results = list(pool.map(_forked, chunks))
+        finally:
+            _JOB = None
+    else:
+        results = [_render(job, chunk) for chunk in chunks]
+    written, reports, warnings = [], [], []
+    limits = limits or Limits(ink_limit=press.settings.ink_limit)
+    for index, (data, notes) in enumerate(r for chunk in results for r in chunk):
+        warnings.extend(notes)
+        path = out_dir / names[index]
+        write_atomic(path, data)
+        written.append(PressPage(rendering.pages.pages[index].label, path, len(data)))
+        reports.append(preflight(path, limits))
+    return PressResult(written, reports, sorted(set(warnings)), time.perf_counter() - t0)
+
+
+_PressJob = tuple[PageMaker, Rendering, weasy.Sandbox, Press]
+_JOB: _PressJob | None = None
+
+
+def _job(rendering: Rendering, press: Press) -> _PressJob:
+    maker = copy.copy(rendering.maker)
+    maker.typesetter = copy.copy(maker.typesetter)
+    maker.typesetter.templates = PressTemplates(maker.typesetter.templates, press)
+    sandbox = weasy.Sandbox(rendering.sandbox.folders,
+                            rendering.sandbox.files | {press.profile_path},
+                            convert=Separator(press.profile_path, press.settings.ink_limit))
+    return maker, rendering, sandbox, press
+
+
+def _forked(only: range) -> list[tuple[bytes, list[str]]]:
+    assert _JOB is not None
+    return _render(_JOB, only)
+
+
+def _render(job: _PressJob, only: range) -> list[tuple[bytes, list[str]]]:
+    """Pages ``only``, each laid out and checked on its own, as PDF/X bytes."""
+    maker, rendering, sandbox, press = job
+    out = []
+    for index in only:
+        page = rendering.pages.pages[index]
+        furniture = replace(rendering.furniture, document_title=(
+            f"{rendering.furniture.document_title or rendering.furniture.title} — {page.label}"))
+        notes: list[str] = []
+        rendered = maker.render(rendering.pages, sandbox, rendering.base, furniture, notes,
+                                range(index, index + 1))
+        seed = f"{rendering.slug}/{rendering.date}/{page.label}".encode()
+        data = weasy.write_press_pdf(rendered, press.settings.variant, seed)
+        # links to other pages cannot resolve in a one-page file (and PDF/X wants none)
+        out.append((data, [n for n in notes if not n.startswith("No anchor")]))
+    assert isinstance(sandbox.convert, Separator)
+    return out
