@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from epaper import __version__
-from epaper.errors import EpaperError, InputErrors
+from epaper.errors import EpaperError, InputErrors, Problem
 
 app = typer.Typer(
     name="epaper",
@@ -160,15 +160,25 @@ def build(
     archive: Annotated[Path | None, typer.Option("--archive", help="Also store the edition "
                                                  "(PDF/A with its sources) in this archive."
                                                  )] = None,
+    press: Annotated[bool, typer.Option("--press", help="Also write the press pages "
+                                        "(PDF/X, CMYK, one file per page) into OUT/press.")
+                     ] = False,
 ) -> None:
     """Build a dated edition: one PDF and a JSON report."""
     from epaper.edition.build import STEPS
     from epaper.edition.build import build as run_build
 
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
+    pressed = None
     try:
+        if press:
+            from epaper.press.run import check_edition_press, press_build
+
+            check_edition_press(edition)
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None)
+        if press:
+            pressed, _ = press_build(result, jobs or 1)
         added = None
         if archive is not None:
             from epaper.archive.store import Archive
@@ -185,14 +195,88 @@ def build(
                    err=True)
     edition_info = result.report["edition"]
     if as_json:
-        typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
-                               "edition": edition_info, "warnings": result.warnings},
-                              ensure_ascii=False, indent=2))
+        summary = {"pdf": str(result.pdf_path), "report": str(result.report_path),
+                   "edition": edition_info, "warnings": result.warnings}
+        if pressed is not None:
+            summary["press"] = result.report["press"]
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
+        if pressed is not None:
+            _print_press(pressed)
+    if pressed is not None and not pressed.passed:
+        raise typer.Exit(7)
+
+
+# -- press pages and preflight ---------------------------------------------------------------
+
+def _print_press(pressed) -> None:  # type: ignore[no-untyped-def]
+    for page, report in zip(pressed.pages, pressed.reports, strict=True):
+        state = "ok" if report.passed else "FAILED preflight"
+        typer.echo(f"{page.path}  {page.size:,} bytes  {state}")
+        for check in report.checks:
+            if check.status != "pass":
+                typer.echo(f"  {check.status}: {check.name}: {check.detail}", err=True)
+    for warning in pressed.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command("press")
+def press_command(
+    edition_pdf: Annotated[Path, typer.Argument(help="A built edition PDF (its report "
+                                                     "beside it).")],
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                             help="Worker processes (default: the cores)."
+                                             )] = None,
+) -> None:
+    """Write the press pages of a built edition (PDF/X, CMYK, one file per page) into
+    press/ beside it; exit 7 if a page fails preflight."""
+    from epaper.edition.measure import default_jobs
+    from epaper.press.run import press_built
+
+    try:
+        pressed, _ = press_built(edition_pdf, jobs or default_jobs())
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    _print_press(pressed)
+    if not pressed.passed:
+        raise typer.Exit(7)
+
+
+@app.command()
+def preflight(
+    files: Annotated[list[Path], typer.Argument(help="Press page PDFs to check.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    ink_limit: Annotated[int, typer.Option("--ink-limit", help="Maximum total ink, percent."
+                                           )] = 240,
+) -> None:
+    """Check press pages as a printing plant would: PDF/X, output intent, boxes, fonts,
+    colours, ink, image resolution, text and rules. Exit 7 if any check fails."""
+    from epaper.press.preflight import Limits
+    from epaper.press.preflight import preflight as run_preflight
+
+    missing = [Problem(f, "file not found", fix="give press page PDFs")
+               for f in files if not f.is_file()]
+    try:
+        if missing:
+            raise InputErrors(missing)
+        reports = [run_preflight(f, Limits(ink_limit=ink_limit)) for f in files]
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            typer.echo(f"{report.file}: {'PASS' if report.passed else 'FAIL'}")
+            for check in report.checks:
+                typer.echo(f"  {check.status:<4}  {check.name:<17} {check.detail}")
+    if not all(r.passed for r in reports):
+        raise typer.Exit(7)
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]

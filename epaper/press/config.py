@@ -105,7 +105,8 @@ def _table(toml: Path) -> dict[str, Any]:
 
 
 def load_press(layout: Layout) -> Press:
-    """The ``[press]`` settings of ``layout``. Raises :class:`InputErrors` naming each bad key and its fix."""
+    """The ``[press]`` settings of ``layout``. Raises :class:`InputErrors` naming each
+    bad key and its fix."""
     toml = layout.folder / "layout.toml"
     table: dict[str, Any] = {}
     owner: dict[str, Path] = {}

@@ -30,7 +30,8 @@ from epaper.render import weasy
 from epaper.render.html import Templates
 
 PRESS_CSS = "press.css.j2"
-_DEFAULT_PRESS_CSS = """@color-profile device-cmyk { src: url("{{ profile_url }}"); components: cyan, magenta, yellow, black; }
+_DEFAULT_PRESS_CSS = """@color-profile device-cmyk {
+  src: url("{{ profile_url }}"); components: cyan, magenta, yellow, black; }
 @page { bleed: {{ bleed }}; marks: {{ marks }}; }
 img { image-rendering: crisp-edges; }
 """
@@ -110,72 +111,74 @@ def file_name(press: Press, rendering: Rendering, index: int) -> str:
 
 def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1,
                 limits: Limits | None = None) -> PressResult:
-    """Write one PDF/X file per page into ``out_dir`` and preflight each."""
+    """Write one PDF/X file per page into ``out_dir`` and preflight each (pages in
+    ``jobs`` worker processes)."""
     t0 = time.perf_counter()
     count = len(rendering.pages.pages)
     names = [file_name(press, rendering, n) for n in range(count)]
     if len(set(names)) != count:
         raise InputErrors([Problem(press.toml, "the press file names repeat across pages",
                                    field="press.name", fix="put {label} or {page} in it")])
-    job = _job(rendering, press)
-    chunks = [range(n, min(n + 4, count)) for n in range(0, count, 4)]
-    results: list[list[tuple[bytes, list[str]]]]
-    workers = min(jobs, len(chunks))
+    job = _job(rendering, press, [out_dir / n for n in names],
+               limits or Limits(ink_limit=press.settings.ink_limit))
+    results: list[tuple[PressPage, PageReport, list[str]]]
+    workers = min(jobs, count)
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _JOB
         _JOB = job  # forked workers inherit it
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
                     as pool:
-                results = list(pool.map(_forked, chunks))
+                results = list(pool.map(_forked, range(count)))
         finally:
             _JOB = None
     else:
-        results = [_render(job, chunk) for chunk in chunks]
-    written, reports, warnings = [], [], []
-    limits = limits or Limits(ink_limit=press.settings.ink_limit)
-    for index, (data, notes) in enumerate(r for chunk in results for r in chunk):
-        warnings.extend(notes)
-        path = out_dir / names[index]
-        write_atomic(path, data)
-        written.append(PressPage(rendering.pages.pages[index].label, path, len(data)))
-        reports.append(preflight(path, limits))
-    return PressResult(written, reports, sorted(set(warnings)), time.perf_counter() - t0)
+        results = [_page(job, n) for n in range(count)]
+    return PressResult([r[0] for r in results], [r[1] for r in results],
+                       sorted({n for r in results for n in r[2]}), time.perf_counter() - t0)
 
 
-_PressJob = tuple[PageMaker, Rendering, weasy.Sandbox, Press]
+@dataclass(frozen=True)
+class _PressJob:
+    maker: PageMaker
+    rendering: Rendering
+    sandbox: weasy.Sandbox
+    press: Press
+    paths: list[Path]
+    limits: Limits
+
+
 _JOB: _PressJob | None = None
 
 
-def _job(rendering: Rendering, press: Press) -> _PressJob:
+def _job(rendering: Rendering, press: Press, paths: list[Path], limits: Limits) -> _PressJob:
     maker = copy.copy(rendering.maker)
     maker.typesetter = copy.copy(maker.typesetter)
     maker.typesetter.templates = PressTemplates(maker.typesetter.templates, press)
     sandbox = weasy.Sandbox(rendering.sandbox.folders,
                             rendering.sandbox.files | {press.profile_path},
                             convert=Separator(press.profile_path, press.settings.ink_limit))
-    return maker, rendering, sandbox, press
+    return _PressJob(maker, rendering, sandbox, press, paths, limits)
 
 
-def _forked(only: range) -> list[tuple[bytes, list[str]]]:
+def _forked(index: int) -> tuple[PressPage, PageReport, list[str]]:
     assert _JOB is not None
-    return _render(_JOB, only)
+    return _page(_JOB, index)
 
 
-def _render(job: _PressJob, only: range) -> list[tuple[bytes, list[str]]]:
-    """Pages ``only``, each laid out and checked on its own, as PDF/X bytes."""
-    maker, rendering, sandbox, press = job
-    out = []
-    for index in only:
-        page = rendering.pages.pages[index]
-        furniture = replace(rendering.furniture, document_title=(
-            f"{rendering.furniture.document_title or rendering.furniture.title} — {page.label}"))
-        notes: list[str] = []
-        rendered = maker.render(rendering.pages, sandbox, rendering.base, furniture, notes,
+def _page(job: _PressJob, index: int) -> tuple[PressPage, PageReport, list[str]]:
+    """Page ``index`` laid out and checked on its own, written as PDF/X, preflighted."""
+    rendering = job.rendering
+    page = rendering.pages.pages[index]
+    furniture = replace(rendering.furniture, document_title=(
+        f"{rendering.furniture.document_title or rendering.furniture.title} — {page.label}"))
+    notes: list[str] = []
+    rendered = job.maker.render(rendering.pages, job.sandbox, rendering.base, furniture, notes,
                                 range(index, index + 1))
-        seed = f"{rendering.slug}/{rendering.date}/{page.label}".encode()
-        data = weasy.write_press_pdf(rendered, press.settings.variant, seed)
-        # links to other pages cannot resolve in a one-page file (and PDF/X wants none)
-        out.append((data, [n for n in notes if not n.startswith("No anchor")]))
-    assert isinstance(sandbox.convert, Separator)
-    return out
+    seed = f"{rendering.slug}/{rendering.date}/{page.label}".encode()
+    data = weasy.write_press_pdf(rendered, job.press.settings.variant, seed)
+    write_atomic(job.paths[index], data)
+    # links to other pages cannot resolve in a one-page file (and PDF/X wants none)
+    notes = [n for n in notes if not n.startswith("No anchor")]
+    return (PressPage(page.label, job.paths[index], len(data)),
+            preflight(job.paths[index], job.limits), notes)
