@@ -36,7 +36,7 @@ class PressSettings(BaseModel):
     profile: str = DEFAULT_PROFILE
     ink_limit: int = Field(240, alias="ink-limit", ge=100, le=400)
     bleed: str = "0mm"
-    marks: Literal["none", "crop", "cross", "crop cross"] = "none"
+    marks: Literal["none", "crop"] = "none"
     name: str = "{slug}-{date}-{label}.pdf"
     colours: dict[str, str] = Field(default_factory=dict)
 
@@ -134,7 +134,7 @@ _FIXES = {
     "variant": 'use "pdf/x-4" (the default) or "pdf/x-1a"',
     "ink-limit": "a total area coverage in percent, e.g. 240 for newsprint",
     "bleed": 'a length such as "3mm" ("0mm": no bleed)',
-    "marks": 'use "none", "crop", "cross" or "crop cross"',
+    "marks": 'use "none" or "crop" (crop marks need a bleed to sit in)',
     "name": 'e.g. "{slug}-{date}-{label}.pdf"',
     "colours": '"#161616" = "0 0 0 100": a CSS colour and its C M Y K in percent',
 }

@@ -32,7 +32,7 @@ from epaper.render.html import Templates
 PRESS_CSS = "press.css.j2"
 _DEFAULT_PRESS_CSS = """@color-profile device-cmyk {
   src: url("{{ profile_url }}"); components: cyan, magenta, yellow, black; }
-@page { bleed: {{ bleed }}; marks: {{ marks }}; }
+@page { bleed: {{ bleed_pt }}pt; }
 img { image-rendering: crisp-edges; }
 """
 
@@ -55,8 +55,9 @@ class PressTemplates(Templates):
                     f'"{suggested_cmyk(c, self.press.profile_path)}"') for c in missing])
         settings = self.press.settings
         context = {"profile_url": self.press.profile_path.as_uri(),
-                   "bleed": settings.bleed, "marks": settings.marks,
-                   "ink_limit": settings.ink_limit}
+                   "bleed_pt": round(self.press.bleed_pt, 3), "marks": settings.marks,
+                   "ink_limit": settings.ink_limit, "page_width": round(page_width, 3),
+                   "page_height": round(page_height, 3)}
         try:
             extra = self.env.get_template(PRESS_CSS).render(**context)
         except TemplateNotFound:
