@@ -13,7 +13,7 @@ import copy
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateNotFound
@@ -122,21 +122,29 @@ def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1
                                    field="press.name", fix="put {label} or {page} in it")])
     job = _job(rendering, press, [out_dir / n for n in names],
                limits or Limits(ink_limit=press.settings.ink_limit))
-    results: list[tuple[PressPage, PageReport, list[str]]]
-    workers = min(jobs, count)
+    # laid out in parts, as the edition is (runs of at most render-part-pages pages, of
+    # even length), each page then written on its own
+    assert rendering.maker.layout.pages is not None
+    size = rendering.maker.layout.pages.render_part_pages
+    parts = -(-count // size)
+    bounds = [round(k * count / parts) for k in range(parts + 1)]
+    chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    results: list[list[tuple[PressPage, PageReport, list[str]]]]
+    workers = min(jobs, len(chunks))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _JOB
         _JOB = job  # forked workers inherit it
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
                     as pool:
-                results = list(pool.map(_forked, range(count)))
+                results = list(pool.map(_forked, chunks))
         finally:
             _JOB = None
     else:
-        results = [_page(job, n) for n in range(count)]
-    return PressResult([r[0] for r in results], [r[1] for r in results],
-                       sorted({n for r in results for n in r[2]}), time.perf_counter() - t0)
+        results = [_part(job, chunk) for chunk in chunks]
+    flat = [r for part in results for r in part]
+    return PressResult([r[0] for r in flat], [r[1] for r in flat],
+                       sorted({n for r in flat for n in r[2]}), time.perf_counter() - t0)
 
 
 @dataclass(frozen=True)
@@ -162,24 +170,28 @@ def _job(rendering: Rendering, press: Press, paths: list[Path], limits: Limits) 
     return _PressJob(maker, rendering, sandbox, press, paths, limits)
 
 
-def _forked(index: int) -> tuple[PressPage, PageReport, list[str]]:
+def _forked(only: range) -> list[tuple[PressPage, PageReport, list[str]]]:
     assert _JOB is not None
-    return _page(_JOB, index)
+    return _part(_JOB, only)
 
 
-def _page(job: _PressJob, index: int) -> tuple[PressPage, PageReport, list[str]]:
-    """Page ``index`` laid out and checked on its own, written as PDF/X, preflighted."""
+def _part(job: _PressJob, only: range) -> list[tuple[PressPage, PageReport, list[str]]]:
+    """Pages ``only`` laid out together and checked against the plan; then each written
+    as its own PDF/X file and preflighted."""
     rendering = job.rendering
-    page = rendering.pages.pages[index]
-    furniture = replace(rendering.furniture, document_title=(
-        f"{rendering.furniture.document_title or rendering.furniture.title} — {page.label}"))
     notes: list[str] = []
-    rendered = job.maker.render(rendering.pages, job.sandbox, rendering.base, furniture, notes,
-                                range(index, index + 1))
-    seed = f"{rendering.slug}/{rendering.date}/{page.label}".encode()
-    data = weasy.write_press_pdf(rendered, job.press.settings.variant, seed)
-    write_atomic(job.paths[index], data)
+    rendered = job.maker.render(rendering.pages, job.sandbox, rendering.base,
+                                rendering.furniture, notes, only)
     # links to other pages cannot resolve in a one-page file (and PDF/X wants none)
     notes = [n for n in notes if not n.startswith("No anchor")]
-    return (PressPage(page.label, job.paths[index], len(data)),
-            preflight(job.paths[index], job.limits), notes)
+    title = rendering.furniture.document_title or rendering.furniture.title
+    out = []
+    for n, index in enumerate(only):
+        label = rendering.pages.pages[index].label
+        seed = f"{rendering.slug}/{rendering.date}/{label}".encode()
+        data = weasy.write_press_pdf(rendered, job.press.settings.variant, seed, n,
+                                     f"{title} — {label}")
+        write_atomic(job.paths[index], data)
+        out.append((PressPage(label, job.paths[index], len(data)),
+                    preflight(job.paths[index], job.limits), notes if n == 0 else []))
+    return out

@@ -7,6 +7,7 @@ pinned in ``pyproject.toml`` because the box tree is not a public API.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -150,11 +151,16 @@ def write_archival_pdf(rendered: Rendered, attachments: list[Attached],
         return rendered.document.write_pdf(pdf_variant="pdf/a-3b", attachments=files)
 
 
-def write_press_pdf(rendered: Rendered, variant: str, seed: bytes) -> bytes:
-    """The pages as PDF/X (``pdf/x-4`` or ``pdf/x-1a``), the output intent taken from the
-    document's ``@color-profile device-cmyk``. Deterministic: XMP ids come from ``seed``."""
+def write_press_pdf(rendered: Rendered, variant: str, seed: bytes, page: int,
+                    title: str) -> bytes:
+    """Page ``page`` of the document alone, as PDF/X (``pdf/x-4`` or ``pdf/x-1a``), with
+    only its own fonts and images, the output intent taken from the document's
+    ``@color-profile device-cmyk``. Deterministic: XMP ids come from ``seed``."""
+    document = rendered.document.copy([rendered.document.pages[page]])
+    document.metadata = copy.copy(document.metadata)
+    document.metadata.title = title
     with _stable_uuids(hashlib.sha256(seed).digest()):
-        return rendered.document.write_pdf(pdf_variant=variant)
+        return document.write_pdf(pdf_variant=variant)
 
 
 @contextmanager
