@@ -327,6 +327,22 @@ def test_bad_press_settings_are_listed_together(tmp_path: Path) -> None:
     assert "bleed" in (fields["press.bleeed"].fix or "")
 
 
+def test_a_css_colour_without_cmyk_is_named_with_a_suggestion(tmp_path: Path,
+                                                              capsys) -> None:
+    layout = _layout(tmp_path, "")
+    toml = layout / "layout.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"#a3161d" =', '# "#a3161d" ='),
+                    encoding="utf-8")
+    ed = _edition(tmp_path, layout=layout)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", str(ed), "--out-dir", str(tmp_path / "out"), "--press"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "field 'press.colours'" in err and "#a3161d" in err
+    assert 'the output profile makes it "0 97 94 34"' in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
 def test_tabloid_takes_the_broadsheet_press_colours() -> None:
     press = load_press(load_layout("tabloid"))
     assert press.settings.colours["#161616"] == "0 0 0 100"

@@ -65,6 +65,13 @@ class PressTemplates(Templates):
         return Markup(css + "\n" + extra)
 
 
+def check_colours(templates: Templates, press: Press) -> None:
+    """Raise :class:`InputErrors` for every colour of the layout's CSS that has no CMYK
+    value in ``[press] colours`` (before any page is rendered)."""
+    grid = templates.layout.grid
+    PressTemplates(templates, press).css(grid.page_width, grid.page_height)
+
+
 @dataclass(frozen=True)
 class PressPage:
     """One press page written: its label, file and size."""
@@ -120,6 +127,7 @@ def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1
     if len(set(names)) != count:
         raise InputErrors([Problem(press.toml, "the press file names repeat across pages",
                                    field="press.name", fix="put {label} or {page} in it")])
+    check_colours(rendering.maker.typesetter.templates, press)  # here, not in a worker
     job = _job(rendering, press, [out_dir / n for n in names],
                limits or Limits(ink_limit=press.settings.ink_limit))
     # laid out in parts, as the edition is (runs of at most render-part-pages pages, of

@@ -16,16 +16,20 @@ from epaper.errors import InputError, InputErrors, Problem
 from epaper.files import write_atomic
 from epaper.layout.grid import load_layout
 from epaper.press.config import Press, load_press
-from epaper.press.render import PressResult, press_pages
+from epaper.press.render import PressResult, check_colours, press_pages
+from epaper.render.fonts import load_fonts
+from epaper.render.html import Templates
 
 
 def check_edition_press(edition_dir: Path) -> None:
-    """Validate the ``[press]`` settings of an edition's layout before anything is built
-    (a bad setting is an input error, and nothing is written). Problems of edition.toml
+    """Validate the ``[press]`` settings of an edition's layout, and its CSS colours
+    against them, before anything is built (a bad setting is an input error, and nothing
+    is written). Problems of edition.toml
     itself are left to the build, which lists them all."""
     config, problems = load_config(Path(edition_dir) / "edition.toml", {})
     if config is not None and not problems:
-        load_press(load_layout(config.layout))
+        layout = load_layout(config.layout)
+        check_colours(Templates(layout, load_fonts()), load_press(layout))
 
 
 def press_build(result: BuildResult, jobs: int = 1) -> tuple[PressResult, Press]:
