@@ -343,6 +343,19 @@ def test_a_css_colour_without_cmyk_is_named_with_a_suggestion(tmp_path: Path,
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
 
 
+def test_a_layout_names_its_own_profile(tmp_path: Path) -> None:
+    layout = _layout(tmp_path, 'profile = "plant.icc"')
+    shutil.copy(ROOT / "epaper" / "press" / "profiles" / "epaper-newsprint-240.icc",
+                layout / "plant.icc")
+    press = load_press(load_layout(layout))
+    assert press.profile_path == (layout / "plant.icc").resolve()
+    marks = _layout(tmp_path / "m", 'marks = "crop"')
+    with pytest.raises(InputErrors) as info:
+        load_press(load_layout(marks))
+    assert "bleed" in info.value.problems[0].message
+    assert info.value.problems[0].field == "press.marks"
+
+
 def test_tabloid_takes_the_broadsheet_press_colours() -> None:
     press = load_press(load_layout("tabloid"))
     assert press.settings.colours["#161616"] == "0 0 0 100"

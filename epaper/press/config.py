@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from epaper.errors import InputErrors, Problem
 from epaper.layout.grid import Layout
@@ -45,6 +52,13 @@ class PressSettings(BaseModel):
     def _length(cls, value: str) -> str:
         if to_pt(value) < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("marks")
+    @classmethod
+    def _marks_need_bleed(cls, value: str, info: ValidationInfo) -> str:
+        if value != "none" and to_pt(info.data.get("bleed", "0mm")) <= 0:
+            raise ValueError('crop marks sit in the bleed: set a bleed such as "3mm"')
         return value
 
     @field_validator("name")
