@@ -109,6 +109,7 @@ class Press:
 
     @property
     def bleed_pt(self) -> float:
+        """The bleed in points."""
         return to_pt(self.settings.bleed)
 
 

@@ -57,6 +57,7 @@ class PageReport:
 
     @property
     def passed(self) -> bool:
+        """No check failed (warnings allowed)."""
         return all(c.status != FAIL for c in self.checks)
 
     def as_dict(self) -> dict[str, object]:

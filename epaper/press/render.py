@@ -45,6 +45,8 @@ class PressTemplates(Templates):
         self.press = press
 
     def css(self, page_width: float, page_height: float) -> Markup:
+        """The layout's CSS in CMYK, then ``press.css.j2``; every colour must have a CMYK
+        value (:class:`InputErrors` otherwise)."""
         css, missing = press_css(str(super().css(page_width, page_height)),
                                  self.press.settings.colours)
         if missing:
@@ -90,6 +92,7 @@ class PressResult:
 
     @property
     def passed(self) -> bool:
+        """Every page passed preflight (warnings allowed)."""
         return all(r.passed for r in self.reports)
 
     def report(self, press: Press) -> dict[str, object]:
