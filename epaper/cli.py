@@ -178,7 +178,9 @@ def build(
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None)
         if press:
-            pressed, _ = press_build(result, jobs or 1)
+            from epaper.edition.measure import default_jobs
+
+            pressed, _ = press_build(result, jobs or default_jobs(), not no_cache)
         added = None
         if archive is not None:
             from epaper.archive.store import Archive

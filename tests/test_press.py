@@ -73,6 +73,9 @@ def test_every_press_page_passes_preflight(pressed: dict[str, Pressed], name: st
     labels = report["edition"]["labels"]
     assert [p.label for p in result.press.pages] == labels
     assert report["press"]["passed"] is True
+    cached = list((result.build.pdf_path.parent / ".cache" / "press").glob("*.jpg"))
+    images = {p for p in result.build.report["edition"]["sources"] if p.startswith("images/")}
+    assert 0 < len(cached) <= len(images), "at most one cached conversion per image"
     slug, day = result.build.pdf_path.stem.rsplit("-", 3)[0], report["edition"]["date"]
     layout = load_layout("broadsheet")
     for page, check in zip(result.press.pages, result.press.reports, strict=True):
@@ -163,6 +166,7 @@ def test_rgb_sources_are_converted_not_passed_through(pressed: dict[str, Pressed
 @pytest.mark.slow
 def test_press_pages_are_byte_identical_when_made_again(pressed: dict[str, Pressed],
                                                         tmp_path: Path) -> None:
+    """Made again without the image cache: fresh conversions, the same bytes."""
     result = pressed["ko"].build
     assert result.rendering is not None
     again = press_pages(result.rendering, load_press(result.rendering.maker.layout), tmp_path,

@@ -4,6 +4,7 @@ i.e. LittleCMS) under a total ink limit, and the layout's CSS colours as ``devic
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Mapping
 from functools import cached_property
@@ -13,6 +14,7 @@ import tinycss2
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageMath
 
+from epaper.files import write_atomic
 from epaper.press.config import parse_cmyk
 
 JPEG_QUALITY = 92
@@ -39,11 +41,14 @@ def profile_name(path: Path) -> str:
 
 
 class Separator:
-    """Converts photos and ad images to CMYK JPEGs for one output profile and ink limit."""
+    """Converts photos and ad images to CMYK JPEGs for one output profile and ink limit.
+    ``cache``: a folder keeping each conversion, keyed by a hash of the image, the profile,
+    the limit and the versions (a nightly rebuild converts only new images)."""
 
-    def __init__(self, profile: Path, ink_limit: int) -> None:
+    def __init__(self, profile: Path, ink_limit: int, cache: Path | None = None) -> None:
         self.profile_path = profile
         self.ink_limit = ink_limit
+        self.cache = cache
         self.converted: dict[Path, bytes] = {}
         self.limited: list[str] = []  # images whose ink the limit had to cut
 
@@ -61,8 +66,22 @@ class Separator:
         if path.suffix.lower() not in (".jpg", ".jpeg", ".png", ".gif", ".webp"):
             return None
         if path not in self.converted:
-            self.converted[path] = self.convert(path)
+            self.converted[path] = self._cached(path)
         return self.converted[path]
+
+    def _cached(self, path: Path) -> bytes:
+        if self.cache is None:
+            return self.convert(path)
+        key = hashlib.sha256(b"\0".join((
+            path.read_bytes(), self.profile_path.read_bytes(), str(self.ink_limit).encode(),
+            str(JPEG_QUALITY).encode(), PILImage.__version__.encode(),
+            ImageCms.core.littlecms_version.encode()))).hexdigest()
+        stored = self.cache / f"{key}.jpg"
+        if stored.is_file():
+            return stored.read_bytes()
+        data = self.convert(path)
+        write_atomic(stored, data)
+        return data
 
     def convert(self, path: Path) -> bytes:
         """The image in CMYK through the profile, within the ink limit, as a JPEG of the

@@ -121,9 +121,9 @@ def file_name(press: Press, rendering: Rendering, index: int) -> str:
 
 
 def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1,
-                limits: Limits | None = None) -> PressResult:
+                limits: Limits | None = None, cache: Path | None = None) -> PressResult:
     """Write one PDF/X file per page into ``out_dir`` and preflight each (pages in
-    ``jobs`` worker processes)."""
+    ``jobs`` worker processes). ``cache``: where converted images are kept."""
     t0 = time.perf_counter()
     count = len(rendering.pages.pages)
     names = [file_name(press, rendering, n) for n in range(count)]
@@ -132,7 +132,7 @@ def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1
                                    field="press.name", fix="put {label} or {page} in it")])
     check_colours(rendering.maker.typesetter.templates, press)  # here, not in a worker
     job = _job(rendering, press, [out_dir / n for n in names],
-               limits or Limits(ink_limit=press.settings.ink_limit))
+               limits or Limits(ink_limit=press.settings.ink_limit), cache)
     # laid out in parts, as the edition is (runs of at most render-part-pages pages, of
     # even length), each page then written on its own
     assert rendering.maker.layout.pages is not None
@@ -171,13 +171,15 @@ class _PressJob:
 _JOB: _PressJob | None = None
 
 
-def _job(rendering: Rendering, press: Press, paths: list[Path], limits: Limits) -> _PressJob:
+def _job(rendering: Rendering, press: Press, paths: list[Path], limits: Limits,
+         cache: Path | None = None) -> _PressJob:
     maker = copy.copy(rendering.maker)
     maker.typesetter = copy.copy(maker.typesetter)
     maker.typesetter.templates = PressTemplates(maker.typesetter.templates, press)
     sandbox = weasy.Sandbox(rendering.sandbox.folders,
                             rendering.sandbox.files | {press.profile_path},
-                            convert=Separator(press.profile_path, press.settings.ink_limit))
+                            convert=Separator(press.profile_path, press.settings.ink_limit,
+                                              cache))
     return _PressJob(maker, rendering, sandbox, press, paths, limits)
 
 

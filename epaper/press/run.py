@@ -32,12 +32,16 @@ def check_edition_press(edition_dir: Path) -> None:
         check_colours(Templates(layout, load_fonts()), load_press(layout))
 
 
-def press_build(result: BuildResult, jobs: int = 1) -> tuple[PressResult, Press]:
-    """The press pages of a finished build, preflighted, recorded in its report."""
+def press_build(result: BuildResult, jobs: int = 1,
+                use_cache: bool = True) -> tuple[PressResult, Press]:
+    """The press pages of a finished build, preflighted, recorded in its report. Converted
+    images are kept in ``OUT/.cache/press`` unless ``use_cache`` is false."""
     rendering = result.rendering
     assert rendering is not None
     press = load_press(rendering.maker.layout)
-    pressed = press_pages(rendering, press, result.pdf_path.parent / "press", jobs)
+    out = result.pdf_path.parent
+    pressed = press_pages(rendering, press, out / "press", jobs,
+                          cache=out / ".cache" / "press" if use_cache else None)
     result.report["press"] = pressed.report(press)
     write_atomic(result.report_path, (json.dumps(result.report, ensure_ascii=False, indent=2)
                                       + "\n").encode("utf-8"))
@@ -68,7 +72,8 @@ def press_built(pdf_path: Path, jobs: int = 1) -> tuple[PressResult, Press]:
                                        fix="rebuild with: epaper build EDITION --press")])
         assert rebuilt.rendering is not None
         press = load_press(rebuilt.rendering.maker.layout)
-        pressed = press_pages(rebuilt.rendering, press, pdf_path.parent / "press", jobs)
+        pressed = press_pages(rebuilt.rendering, press, pdf_path.parent / "press", jobs,
+                              cache=pdf_path.parent / ".cache" / "press")
     report["press"] = pressed.report(press)
     write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
                  .encode("utf-8"))
