@@ -7,6 +7,7 @@ The press pages go to ``OUT/press/``; the preflight of each is added to the buil
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -65,6 +66,9 @@ def press_built(pdf_path: Path, jobs: int = 1) -> tuple[PressResult, Press]:
                                      "epaper build --press")) from exc
     check_edition_press(source)
     with tempfile.TemporaryDirectory(prefix="epaper-press-") as tmp:
+        measured = pdf_path.parent / ".cache"
+        if measured.is_dir():  # the build's measurements: the rebuild only places and renders
+            shutil.copytree(measured, Path(tmp) / ".cache", ignore=shutil.ignore_patterns("press"))
         rebuilt = build(source, Path(tmp), edition["date"], edition["locale"], jobs=jobs)
         if rebuilt.pdf_path.read_bytes() != pdf_path.read_bytes():
             raise InputErrors([Problem(pdf_path, "the PDF differs from what its sources build "
