@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from epaper import __version__
-from epaper.errors import EpaperError, InputError, Problem
+from epaper.errors import EpaperError, InputError, InputErrors, Problem
 
 EXIT_CODES = ("Exit codes: 0 done; 1 --strict found overset or warnings (nothing written); "
               "2 bad input, every problem listed as file:line:col: field: what — fix; "
@@ -236,6 +236,9 @@ def build(
                                                  )] = None,
     web: Annotated[bool, typer.Option("--web", help="Also write the e-paper: "
                                                     "OUT/web/<title>/<date>/index.html.")] = False,
+    press: Annotated[bool, typer.Option("--press", help="Also write the press pages "
+                                        "(PDF/X, CMYK, one file per page) into OUT/press.")
+                     ] = False,
 ) -> None:
     """Build a dated edition: one PDF and a JSON report."""
     from epaper.edition.build import STEPS
@@ -243,11 +246,16 @@ def build(
 
     progress, finish = _progress(STEPS, enabled=not as_json and not _OUTPUT["quiet"]
                                  and sys.stderr.isatty())
+    pressed = None
     try:
         if out_dir is not None and str(out_dir) == "-":
             raise InputError(Problem(None, "a build writes two files (the PDF and its "
                                      "report): it cannot write them to stdout",
                                      field="--out-dir", fix="give a folder, e.g. -o out"))
+        if press:
+            from epaper.press.run import check_edition_press, press_build
+
+            check_edition_press(edition)
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None, archival_extras=_web_extras())
         web_result = None
@@ -255,6 +263,10 @@ def build(
             from epaper.web.make import make_web
 
             web_result = make_web(result.pdf_path, jobs=jobs or 1)
+        if press:
+            from epaper.edition.measure import default_jobs
+
+            pressed, _ = press_build(result, jobs or default_jobs(), not no_cache)
         added = None
         if archive is not None:
             from epaper.archive.store import Archive
@@ -277,9 +289,11 @@ def build(
     _note(f"measure cache: {result.report.get('measure_cache')}")
     edition_info = result.report["edition"]
     if as_json:
-        typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
-                               "edition": edition_info, "warnings": result.warnings},
-                              ensure_ascii=False, indent=2))
+        summary = {"pdf": str(result.pdf_path), "report": str(result.report_path),
+                   "edition": edition_info, "warnings": result.warnings}
+        if pressed is not None:
+            summary["press"] = result.report["press"]
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         for warning in result.warnings:
             _warn(warning)
@@ -287,6 +301,11 @@ def build(
         typer.echo(str(result.report_path))
         if web_result is not None:
             typer.echo(str(web_result.folder / "index.html"))
+
+        if pressed is not None:
+            _print_press(pressed)
+    if pressed is not None and not pressed.passed:
+        raise typer.Exit(7)
 
 
 def _web_extras():  # type: ignore[no-untyped-def]
@@ -296,7 +315,9 @@ def _web_extras():  # type: ignore[no-untyped-def]
     return archival_extras
 
 
-@app.command("web")
+@app.command("web", epilog=_epilog(
+    "epaper web out/the-harbor-courier-2026-11-30.pdf",
+    "epaper web out/the-harbor-courier-2026-11-30.pdf --out-dir site --json"))
 def web_command(
     pdf: Annotated[Path, typer.Argument(help="An edition PDF built by `epaper build` "
                                              "(its .report.json beside it).")],
@@ -315,7 +336,7 @@ def web_command(
     try:
         result = make_web(pdf, out_dir, source, jobs)
     except EpaperError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
     if as_json:
         typer.echo(json.dumps({"index": str(result.folder / "index.html"),
@@ -325,6 +346,88 @@ def web_command(
                                "seconds": round(result.seconds, 3)}, indent=2))
     else:
         typer.echo(str(result.folder / "index.html"))
+
+
+# -- press pages and preflight ---------------------------------------------------------------
+
+def _print_press(pressed) -> None:  # type: ignore[no-untyped-def]
+    for page, report in zip(pressed.pages, pressed.reports, strict=True):
+        state = "ok" if report.passed else "FAILED preflight"
+        typer.echo(f"{page.path}  {page.size:,} bytes  {state}")
+        for check in report.checks:
+            if check.status != "pass":
+                typer.echo(f"  {check.status}: {check.name}: {check.detail}", err=True)
+    for warning in pressed.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command("press", epilog=_epilog(
+    "epaper press out/the-harbor-courier-2026-11-30.pdf",
+    "epaper press out/the-harbor-courier-2026-11-30.pdf --jobs 2 --json"))
+def press_command(
+    edition_pdf: Annotated[Path, typer.Argument(help="A built edition PDF (its report "
+                                                     "beside it).")],
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                             help="Worker processes (default: the cores)."
+                                             )] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the press pages and their "
+                                                         "preflight as JSON.")] = False,
+) -> None:
+    """Write the press pages of a built edition (PDF/X, CMYK, one file per page) into
+    press/ beside it; exit 7 if a page fails preflight."""
+    from epaper.edition.measure import default_jobs
+    from epaper.press.run import press_built
+
+    try:
+        pressed, _ = press_built(edition_pdf, jobs or default_jobs())
+    except EpaperError as exc:
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps({"passed": pressed.passed, "warnings": list(pressed.warnings),
+                               "pages": [{"file": str(page.path), "bytes": page.size,
+                                          "preflight": report.as_dict()}
+                                         for page, report in zip(pressed.pages, pressed.reports,
+                                                                 strict=True)]},
+                              ensure_ascii=False, indent=2))
+    else:
+        _print_press(pressed)
+    if not pressed.passed:
+        raise typer.Exit(7)
+
+
+@app.command(epilog=_epilog("epaper preflight out/press/*.pdf",
+                            "epaper preflight out/press/the-harbor-courier-2026-11-30-A1.pdf "
+                            "--json", "(exit 7: a page fails a check)"))
+def preflight(
+    files: Annotated[list[Path], typer.Argument(help="Press page PDFs to check.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    ink_limit: Annotated[int, typer.Option("--ink-limit", help="Maximum total ink, percent."
+                                           )] = 240,
+) -> None:
+    """Check press pages as a printing plant would: PDF/X, output intent, boxes, fonts,
+    colours, ink, image resolution, text and rules. Exit 7 if any check fails."""
+    from epaper.press.preflight import Limits
+    from epaper.press.preflight import preflight as run_preflight
+
+    missing = [Problem(f, "file not found", fix="give press page PDFs")
+               for f in files if not f.is_file()]
+    try:
+        if missing:
+            raise InputErrors(missing)
+        reports = [run_preflight(f, Limits(ink_limit=ink_limit)) for f in files]
+    except EpaperError as exc:
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            typer.echo(f"{report.file}: {'PASS' if report.passed else 'FAIL'}")
+            for check in report.checks:
+                typer.echo(f"  {check.status:<4}  {check.name:<17} {check.detail}")
+    if not all(r.passed for r in reports):
+        raise typer.Exit(7)
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
@@ -354,7 +457,8 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
     return advance, finish
 
 
-@app.command("serve")
+@app.command("serve", epilog=_epilog("epaper serve --archive archive",
+                                     "epaper serve --archive archive --port 8080"))
 def serve_command(
     archive: Annotated[Path | None, typer.Option("--archive", "-a", help="The archive "
                                                  "folder (default: $EPAPER_ARCHIVE or "

@@ -19,7 +19,8 @@ from epaper.edition.build import build
 
 runner = CliRunner()
 COMMANDS = [["preview"], ["check"], ["build"], ["archive", "add"], ["archive", "search"],
-            ["archive", "show"], ["archive", "list"], ["archive", "verify"]]
+            ["archive", "show"], ["archive", "list"], ["archive", "verify"], ["web"], ["press"],
+            ["preflight"]]
 
 
 def test_python_dash_m_epaper_runs() -> None:

@@ -50,6 +50,20 @@ Progress = Callable[..., None]  # (step, label) or (step, label, done, total) wi
 ArchivalExtras = Callable[[bytes, dict[str, object]], list[tuple[str, bytes]]]
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """What the pages were rendered from, for a later pass over the same plans (the press
+    pages): the maker, the placed pages, the sandbox, the furniture, the names."""
+
+    maker: PageMaker
+    pages: Pages
+    sandbox: weasy.Sandbox
+    base: Path
+    furniture: Furniture
+    slug: str
+    date: str
+
+
 @dataclass
 class BuildResult:
     pdf_path: Path
@@ -57,6 +71,7 @@ class BuildResult:
     report: dict[str, object]
     warnings: list[str] = field(default_factory=list)
     archival_pdf: bytes | None = None  # PDF/A-3b with the sources, when asked for
+    rendering: Rendering | None = None
 
 
 
@@ -199,7 +214,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     write_atomic(pdf_path, data)
     write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
                  .encode("utf-8"))
-    return BuildResult(pdf_path, report_path, report, warnings, archival_pdf)
+    return BuildResult(pdf_path, report_path, report, warnings, archival_pdf,
+                       Rendering(maker, pages, sandbox, edition_dir, furniture, config.slug,
+                                 when.isoformat()))
 
 
 VOLATILE = ("timings_s", "measure_cache")

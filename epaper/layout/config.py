@@ -97,6 +97,9 @@ class LayoutFile(Table):
     pages: PagesTable | None = None
     preview: PreviewTable = PreviewTable()
     templates: TemplatesTable
+    # [press] is read and checked key by key (with base-layout inheritance) by
+    # epaper.press.config when press pages are made: the press stage sits above layout.
+    press: dict[str, Any] = Field(default_factory=dict)
 
 
 TABLES: dict[str, type[BaseModel]] = {

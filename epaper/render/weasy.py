@@ -8,6 +8,7 @@ pinned in ``pyproject.toml`` because the box tree is not a public API.
 from __future__ import annotations
 
 import atexit
+import copy
 import hashlib
 import logging
 import multiprocessing.util
@@ -16,7 +17,8 @@ import shutil
 import signal
 import uuid
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +30,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as pdf_metadata
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from epaper.errors import RenderError, SandboxError
 from epaper.layout.galley import MeasuredLine
@@ -84,12 +86,15 @@ class _Refused(FatalURLFetchingError):
 
 @dataclass
 class Sandbox:
-    """What the renderer may read: files under ``folders`` and the exact ``files``."""
+    """What the renderer may read: files under ``folders`` and the exact ``files``.
+    ``convert``: gives other bytes for a file it may read (JPEG bytes for a press image),
+    or None to read the file as it is."""
 
     folders: tuple[Path, ...]
     files: frozenset[Path] = frozenset()
     refused: list[str] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
+    convert: Callable[[Path], bytes | None] | None = None
 
     def allows(self, path: Path) -> bool:
         path = path.resolve()
@@ -110,6 +115,10 @@ class SandboxFetcher(URLFetcher):
             path = Path(unquote(parts.path))
             if self.sandbox.allows(path):
                 self.sandbox.fetched.append(str(path))
+                data = self.sandbox.convert(path) if self.sandbox.convert else None
+                if data is not None:  # not a file: URL, or WeasyPrint would read the file
+                    return URLFetcherResponse(f"converted:{path.name}", data,
+                                              {"Content-Type": "image/jpeg"})
                 return super().fetch(url, headers)
         self.sandbox.refused.append(url)
         raise _Refused(f"refused to read {url}")
@@ -182,7 +191,25 @@ def write_archival_pdf(rendered: Rendered, attachments: list[Attached],
     files = [weasyprint.Attachment(string=a.data, name=a.name, description=a.description,
                                    created=stamp, modified=stamp, relationship=a.relationship)
              for a in attachments]
-    seed = hashlib.sha256(b"".join(a.data for a in attachments)).digest()
+    with _stable_uuids(hashlib.sha256(b"".join(a.data for a in attachments)).digest()):
+        return rendered.document.write_pdf(pdf_variant="pdf/a-3b", attachments=files)
+
+
+def write_press_pdf(rendered: Rendered, variant: str, seed: bytes, page: int,
+                    title: str) -> bytes:
+    """Page ``page`` of the document alone, as PDF/X (``pdf/x-4`` or ``pdf/x-1a``), with
+    only its own fonts and images, the output intent taken from the document's
+    ``@color-profile device-cmyk``. Deterministic: XMP ids come from ``seed``."""
+    document = rendered.document.copy([rendered.document.pages[page]])
+    document.metadata = copy.copy(document.metadata)
+    document.metadata.title = title
+    with _stable_uuids(hashlib.sha256(seed).digest()):
+        return document.write_pdf(pdf_variant=variant)
+
+
+@contextmanager
+def _stable_uuids(seed: bytes) -> Iterator[None]:
+    """WeasyPrint's random XMP document ids replaced by ids derived from ``seed``."""
     counter = iter(range(1_000_000))
 
     def stable_uuid() -> uuid.UUID:
@@ -191,7 +218,7 @@ def write_archival_pdf(rendered: Rendered, attachments: list[Attached],
     original = pdf_metadata.uuid4
     pdf_metadata.uuid4 = stable_uuid
     try:
-        return rendered.document.write_pdf(pdf_variant="pdf/a-3b", attachments=files)
+        yield
     finally:
         pdf_metadata.uuid4 = original
 

@@ -153,35 +153,43 @@ def korean_story(rng: random.Random, n: int, section: str, priority: int, paragr
     return "\n".join(front) + "\n" + "\n\n".join(body) + "\n"
 
 
+# Sample photos are drawn at press resolution: a photo set 4 broadsheet columns wide
+# (about 24 cm) must reach 200 ppi for `epaper preflight` (README, "Press").
+SCALE = 3
+
+
 def picture(path: Path, seed: int) -> None:
-    """A small generated scene: sky, hills, a few buildings (sample photos)."""
+    """A generated scene: sky, hills, a few buildings (sample photos), 2700 × 1800 px."""
     rng = random.Random(seed)
     w, h = 900, 600
-    img = Image.new("RGB", (w, h))
+    s = SCALE
+    img = Image.new("RGB", (w * s, h * s))
     d = ImageDraw.Draw(img)
     top = (rng.randint(90, 200), rng.randint(120, 200), rng.randint(170, 240))
-    for y in range(h):
-        t = y / h
-        d.line([(0, y), (w, y)], fill=tuple(int(c * (1 - 0.4 * t)) for c in top))
+    for y in range(h * s):
+        t = y / (h * s)
+        d.line([(0, y), (w * s, y)], fill=tuple(int(c * (1 - 0.4 * t)) for c in top))
     for k in range(3):
         base = int(h * (0.55 + 0.12 * k))
         shade = (40 + 30 * k, 70 + 25 * k, 50 + 10 * k)
         points = [(0, h)] + [(x, base - rng.randint(0, 60)) for x in range(0, w + 100, 100)] + [(w, h)]
-        d.polygon(points, fill=shade)
+        d.polygon([(x * s, y * s) for x, y in points], fill=shade)
     for _ in range(7):
         x, bw, bh = rng.randint(0, w - 80), rng.randint(40, 90), rng.randint(60, 200)
-        d.rectangle([x, int(h * 0.75) - bh, x + bw, int(h * 0.75)],
+        d.rectangle([x * s, (int(h * 0.75) - bh) * s, (x + bw) * s, int(h * 0.75) * s],
                     fill=(rng.randint(150, 230),) * 3)
-    img.filter(ImageFilter.GaussianBlur(1)).save(path, quality=80, optimize=True)
+    img.filter(ImageFilter.GaussianBlur(s)).save(path, quality=80, optimize=True)
 
 
 def house_ad(path: Path, text_color: tuple[int, int, int]) -> None:
-    img = Image.new("RGB", (800, 600), (240, 232, 214))
+    s = SCALE
+    img = Image.new("RGB", (800 * s, 600 * s), (240, 232, 214))
     d = ImageDraw.Draw(img)
-    d.rectangle([20, 20, 780, 580], outline=text_color, width=8)
+    d.rectangle([20 * s, 20 * s, 780 * s, 580 * s], outline=text_color, width=8 * s)
     for k in range(6):
-        d.rectangle([80, 120 + k * 70, 720 - k * 60, 150 + k * 70], fill=text_color)
-    img.save(path, quality=85)
+        d.rectangle([80 * s, (120 + k * 70) * s, (720 - k * 60) * s, (150 + k * 70) * s],
+                    fill=text_color)
+    img.save(path, quality=85, optimize=True)
 
 
 def main() -> None:
