@@ -25,14 +25,20 @@ from epaper.model import (
 
 _RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?|!--)>")
 _SPACE = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))  # soft hyphen, ZWSP, BOM
+# soft hyphen, ZWSP, BOM, and the bidi controls (an RLO would print "resigns" reversed)
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff" + _BIDI))
+_HIDDEN = re.compile(f"[{_BIDI}\u200b\u200c\u200d\u2060\ufeff]")
+MAX_NESTING = 100  # lists and quotes nested deeper than this are refused (markdown tokens)
+SHOWN_NESTING = 1  # the layouts set lists and quotes one level deep: deeper ones print flat
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),
 )
-_MD = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+_MD = MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                "maxNesting": 2 * MAX_NESTING + 4}).enable(
     ["replacements", "smartquotes"])
 
 
@@ -187,12 +193,28 @@ class _ArticleReader:
 
     def body(self, text: str, first_line: int) -> tuple[Block, ...]:
         tokens = _MD.parse(text)
+        deepest = max((t.level for t in tokens), default=0)
+        if deepest >= 2 * MAX_NESTING:  # markdown-it stops there and drops the rest
+            where = next(t for t in tokens if t.level >= 2 * MAX_NESTING)
+            self.problem(f"lists or quotes nested more than {MAX_NESTING} levels deep",
+                         line=where.map[0] + first_line if where.map else first_line,
+                         fix="nest lists and quotes at most a few levels deep")
+            return ()
+        flat_at: int | None = None
         blocks: list[Block] = []
         kinds: list[str] = []  # enclosing containers: "quote", "ul", "ol"
         counters: list[int] = []
         pending_marker = ""
         for i, tok in enumerate(tokens):
             line = tok.map[0] + first_line if tok.map else None
+            if tok.type in ("blockquote_open", "bullet_list_open", "ordered_list_open") and \
+                    flat_at is None and (kinds.count("quote") >= SHOWN_NESTING
+                                         if tok.type == "blockquote_open" else
+                                         len(kinds) - kinds.count("quote") >= SHOWN_NESTING):
+                flat_at = line
+                self.warnings.append(f"{self.path}:{line}: lists or quotes nested deeper "
+                                     f"than {SHOWN_NESTING} level are printed flat "
+                                     "(every word is kept)")
             if tok.type == "blockquote_open":
                 kinds.append("quote")
             elif tok.type == "bullet_list_open":
@@ -248,10 +270,19 @@ class _ArticleReader:
         yaml_text, body_text, body_line = parts
         meta, problems = parse_front_matter(yaml_text, self.path, first_line=2)
         self.problems.extend(problems)
+        before = len(self.problems)
         body = self.body(body_text, body_line)
-        if not any(isinstance(b, Paragraph) for b in body):
+        if len(self.problems) == before and not any(isinstance(b, Paragraph) for b in body):
             self.problem("the article has no body text", line=body_line,
                          fix="write the story below the closing '---' line")
+        for lineno, line_text in enumerate(text.split("\n"), start=1):
+            for hit in _HIDDEN.finditer(line_text):
+                char = hit.group(0)
+                what = "bidi control" if char in _BIDI else "zero-width character"
+                self.warnings.append(
+                    f"{self.path}:{lineno}:{hit.start() + 1}: {what} U+{ord(char):04X}"
+                    + (" removed: it would reorder the words in print" if char in _BIDI
+                       else ": invisible in print"))
         if _RAW_HTML.search(text):
             line = text[: _RAW_HTML.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
             self.warnings.append(f"{self.path}:{line}: raw HTML is printed as text, "

@@ -163,7 +163,9 @@ def _walk(box: Any) -> Iterator[Any]:
 
 
 def _line_text(line: Any) -> str:
-    return "".join(b.text for b in _walk(line) if isinstance(b, boxes.TextBox))
+    # U+200B: the <wbr> break opportunities of long words (the source never holds one)
+    return "".join(b.text for b in _walk(line) if isinstance(b, boxes.TextBox)).replace(
+        "\u200b", "")
 
 
 def _marked(rendered: Rendered, attribute: str) -> Iterable[tuple[str, Any]]:
@@ -208,6 +210,8 @@ class ColumnCheck:
     rewrapped: int  # ``.line`` paragraphs that did not set as exactly one line
     content_bottom: float  # lowest line bottom, points from the page top
     box_bottom: float
+    content_right: float = 0.0  # rightmost text, points from the page's left edge
+    box_right: float = 0.0
 
 
 def columns_set(rendered: Rendered) -> list[ColumnCheck]:
@@ -224,16 +228,21 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
                 rewrapped += count != 1
         bottoms = [lb.position_y + lb.height for lb in _walk(column)
                    if isinstance(lb, boxes.LineBox)]
+        rights = [b.position_x + b.width for b in _walk(column)
+                  if isinstance(b, boxes.TextBox) and b.text.strip()]
         out.append(ColumnCheck(text_lines, rewrapped,
                                max(bottoms, default=column.position_y) * PX_TO_PT,
-                               (column.position_y + column.margin_height()) * PX_TO_PT))
+                               (column.position_y + column.margin_height()) * PX_TO_PT,
+                               max(rights, default=column.position_x) * PX_TO_PT,
+                               (column.position_x + column.margin_width()) * PX_TO_PT))
     return out
 
 
 def check_columns(rendered: Rendered, planned: list[int], where: str,
                   extra_columns: bool = False) -> None:
     """Raise :class:`RenderError` unless every ``data-col`` element holds exactly the
-    planned number of text lines, each set as one line, none below the column's foot.
+    planned number of text lines, each set as one line, none below the column's foot or
+    past its right edge (a word wider than the column would print over the next one).
     ``extra_columns``: further columns may follow (the overset galley of a proof)."""
     checks = columns_set(rendered)
     if len(checks) < len(planned) or (len(checks) != len(planned) and not extra_columns):
@@ -245,3 +254,8 @@ def check_columns(rendered: Rendered, planned: list[int], where: str,
                 f"{where}: column {n + 1} did not set as planned ({check.text_lines} lines "
                 f"for {want}, {check.rewrapped} re-wrapped, bottom "
                 f"{check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
+        if check.content_right > check.box_right + 0.5:
+            raise RenderError(
+                f"{where}: column {n + 1} holds text {check.content_right - check.box_right:.1f}"
+                "pt wider than the column (a word that cannot break): shorten it or let the "
+                "layout's CSS break long words (overflow-wrap: anywhere)")
