@@ -153,6 +153,11 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
                                 fix="put the article files in articles/"))
     articles: list[Article] = []
     for path in paths:
+        if not path.resolve().is_relative_to(edition_dir):
+            problems.append(Problem(path, f"the article is a link to {path.resolve()}, outside "
+                                    "the edition folder", fix="copy the file into articles/ "
+                                    "instead of linking to it"))
+            continue
         try:
             articles.append(read_article(path, roots=[articles_dir, edition_dir]))
         except InputErrors as exc:

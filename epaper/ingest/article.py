@@ -10,7 +10,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from epaper.errors import InputErrors, Problem
-from epaper.ingest.frontmatter import FrontMatter, parse_front_matter
+from epaper.files import NotRegularFile, TooLarge, read_regular
+from epaper.ingest.frontmatter import ID_PATTERN, FrontMatter, parse_front_matter
+from epaper.limits import limits
 from epaper.model import (
     Article,
     Block,
@@ -117,10 +119,19 @@ class _ArticleReader:
     # -- file and front matter -------------------------------------------------
 
     def read_text(self) -> str | None:
+        limit = limits().article_bytes
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path, limit)
         except FileNotFoundError:
             self.problem("file not found", fix="check the path")
+            return None
+        except NotRegularFile:
+            self.problem("not a regular file (a device, a pipe or a folder)",
+                         fix="give the article's .md file itself")
+            return None
+        except TooLarge:
+            self.problem(f"the article is larger than {limit:,} bytes",
+                         fix="split it, or raise EPAPER_MAX_ARTICLE_BYTES")
             return None
         except OSError as exc:
             self.problem(f"cannot read the file: {exc.strerror}")
@@ -290,6 +301,10 @@ class _ArticleReader:
         if meta is None:
             return None
         images = self.images(meta, yaml_text)
+        if meta.slug is None and not re.fullmatch(ID_PATTERN, self.path.stem):
+            self.problem(f"the file name {self.path.stem!r} does not give a valid slug",
+                         fix="name the file with letters, digits, '-' and '_' only (e.g. "
+                             "harbor-piers.md), or give a 'slug:' in the front matter")
         if self.problems:
             return None
         return Article(

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from epaper.errors import Problem
 from epaper.validation import validation_problems
 
-_ID = r"^[\w][\w-]*$"  # section ids and slugs: letters (any script), digits, _ and -
+ID_PATTERN = _ID = r"^[\w][\w-]*$"  # section ids and slugs: letters (any script), digits, _ and -
 
 
 class _Strict(BaseModel):

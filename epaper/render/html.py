@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from epaper import l10n
+from epaper.errors import LayoutError
 from epaper.layout.compose import FlowBlock, StoryParts
 from epaper.layout.fit import Fit, block_starts
 from epaper.layout.galley import Galley, Line
@@ -306,12 +309,14 @@ def column_items(galley: Galley, indices: Sequence[int],
 # -- rendering templates -------------------------------------------------------------------
 
 class Templates:
-    """The Jinja environment of one layout (its folder first, epaper's own second)."""
+    """The Jinja environment of one layout (its folder first, epaper's own second). Layout
+    templates are data a designer (or an uploaded edition) supplies: they run sandboxed, so
+    a template cannot reach Python's internals (``__class__``, ``os.system``…)."""
 
     def __init__(self, layout: Layout, fonts: FontSet) -> None:
         self.layout = layout
         self.fonts = fonts
-        self.env = Environment(
+        self.env = SandboxedEnvironment(
             loader=ChoiceLoader([*(FileSystemLoader(f) for f in layout.folders),
                                  FileSystemLoader(Path(__file__).parent / "templates")]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -321,15 +326,23 @@ class Templates:
 
     def css(self, page_width: float, page_height: float) -> Markup:
         stack = {role: Markup(self.fonts.css_stack(role)) for role in self.fonts.stacks}
-        css = self.env.get_template(self.layout.css_template).render(
-            font_faces=Markup(self.fonts.font_face_css()), stack=stack,
-            page_width=round(page_width, 3), page_height=round(page_height, 3))
+        css = self._render(self.layout.css_template,
+                           font_faces=Markup(self.fonts.font_face_css()), stack=stack,
+                           page_width=round(page_width, 3), page_height=round(page_height, 3))
         return Markup(css)
 
     def render(self, name: str, lang: str, page_width: float, page_height: float,
                **context: object) -> str:
-        return self.env.get_template(name).render(
-            css=self.css(page_width, page_height), labels=l10n.labels(lang), **context)
+        return self._render(name, css=self.css(page_width, page_height),
+                            labels=l10n.labels(lang), **context)
+
+    def _render(self, name: str, **context: object) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except SecurityError as exc:
+            raise LayoutError(f"{self.layout.folder}: template '{name}' tried an unsafe "
+                              f"operation ({exc}); layout templates may only format the "
+                              "values they are given") from exc
 
 
 @dataclass(frozen=True)

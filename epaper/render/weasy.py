@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import os
+import stat
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as pdf_metadata
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from epaper.errors import RenderError, SandboxError
 from epaper.layout.galley import MeasuredLine
@@ -54,7 +56,12 @@ class Sandbox:
 
 class SandboxFetcher(URLFetcher):
     """A URL fetcher that reads local files inside the sandbox and nothing else:
-    no network, no ``file:`` outside the allowed folders."""
+    no network, no ``file:`` outside the allowed folders.
+
+    A file is opened once, by descriptor, without following a symbolic link
+    (``O_NOFOLLOW``); the file actually opened (its path read back from the descriptor) must
+    be a regular file inside the sandbox. Checking a path and then opening it would let a
+    file swapped for a link between the two reads win."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
@@ -63,12 +70,27 @@ class SandboxFetcher(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> Any:
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(unquote(parts.path))
-            if self.sandbox.allows(path):
-                self.sandbox.fetched.append(str(path))
-                return super().fetch(url, headers)
+            data = self._read(Path(unquote(parts.path)))
+            if data is not None:
+                self.sandbox.fetched.append(unquote(parts.path))
+                mime = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
         self.sandbox.refused.append(url)
         raise _Refused(f"refused to read {url}")
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or not self.sandbox.allows(opened):
+                return None
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                return fh.read()
+        finally:
+            os.close(fd)
 
 
 class _Collect(logging.Handler):
