@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from epaper.errors import InputError, InputErrors, Problem, RenderError
-from epaper.files import write_atomic
+from epaper.errors import InputError, InputErrors, Problem, RenderError, WriteError
+from epaper.files import refuse_output, write_atomic
 from epaper.ingest import read_article
 from epaper.layout.compose import StoryParts
 from epaper.layout.fit import Fit, FitRules
@@ -206,13 +206,24 @@ class Setter:
 def preview(path: Path, columns: int | None = None, depth: str | None = None,
             layout: str = "broadsheet", out: Path | None = None, png: Path | None = None,
             roots: Sequence[Path] = ()) -> PreviewResult:
-    """Preview one article: set it, write ``out`` (PDF) and ``png`` if given."""
+    """Preview one article: set it, write ``out`` (PDF) and ``png`` if given. Neither may
+    replace the article, each other, a link or a device (checked before any work)."""
+    refused = [p for p in (
+        refuse_output(out, [Path(path)]) if out is not None else None,
+        refuse_output(png, [Path(path), *([out] if out else [])], option="--png")
+        if png is not None else None) if p is not None]
+    if refused:
+        raise InputErrors(refused)
     result = Setter(layout).preview(Path(path), columns,
                                     Depth.parse(depth) if depth else None, roots)
-    if out is not None:
-        write_atomic(out, result.pdf)
-    if png is not None:
-        if out is None:
-            raise RenderError("a PNG needs the PDF written first (give -o)")
-        pdf_to_png(out, png)
+    try:
+        if out is not None:
+            write_atomic(out, result.pdf)
+        if png is not None:
+            if out is None:
+                raise RenderError("a PNG needs the PDF written first (give -o)")
+            pdf_to_png(out, png)
+    except OSError as exc:
+        raise WriteError(f"{exc.filename or out}: cannot write the proof: {exc.strerror} — "
+                         "give a folder you can write to, with free space") from None
     return result

@@ -28,8 +28,8 @@ from pathlib import Path
 from epaper import pdf as pdftools
 from epaper.archive import index
 from epaper.edition.build import build, stable_report_bytes
-from epaper.errors import ArchiveError, InputError, Problem, RenderError
-from epaper.files import write_atomic
+from epaper.errors import ArchiveError, InputError, Problem, RenderError, WriteError
+from epaper.files import refuse_output, write_atomic
 
 
 def default_root() -> Path:
@@ -204,6 +204,9 @@ class Archive:
 
     def show(self, key: str, day: str | None, out: Path) -> tuple[dict[str, object], Path]:
         """Write the pages of one story (by slug, or story id) to ``out``."""
+        refused = refuse_output(out, archive=self.root)
+        if refused:
+            raise InputError(refused)
         db = self.db()
         try:
             sql = ("SELECT s.*, e.pdf, e.date FROM stories s JOIN editions e ON e.id = s.edition"
@@ -223,9 +226,18 @@ class Archive:
         if not row["page_indexes"]:
             raise InputError(Problem(None, f"story '{row['slug']}' was not printed in the "
                                      f"{row['date']} edition (it is in its report as unplaced)"))
-        data = (self.root / row["pdf"]).read_bytes()
+        try:
+            data = (self.root / row["pdf"]).read_bytes()
+        except OSError as exc:
+            raise ArchiveError(f"{self.root / row['pdf']}: the archived edition cannot be "
+                               f"read ({exc.strerror}); run `epaper archive verify` and "
+                               "restore it by adding the edition again") from None
         pages = [int(i) for i in row["page_indexes"].split(",")]
-        write_atomic(out, pdftools.extract_pages(data, pages))
+        try:
+            write_atomic(out, pdftools.extract_pages(data, pages))
+        except OSError as exc:
+            raise WriteError(f"{exc.filename or out}: cannot write: {exc.strerror} — give a "
+                             "folder you can write to, with free space") from None
         return dict(row), out
 
     def verify(self) -> list[str]:

@@ -20,12 +20,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from epaper import __version__, l10n
+from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
 from epaper.edition.config import EditionConfig, load_config
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
-from epaper.errors import InputErrors, Problem, StrictFailure
-from epaper.files import write_atomic
+from epaper.errors import InputErrors, Problem, StrictFailure, WriteError
 from epaper.ingest.article import read_article
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
@@ -169,6 +168,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if config is not None and maker is not None:
         problems += _section_problems(config, maker, {a.section for a in articles},
                                       edition_dir / "edition.toml")
+    if config is not None and when is not None:
+        problems += _output_problems(out_dir, f"{config.slug}-{when.isoformat()}",
+                                     [edition_dir / "edition.toml", *paths])
     if problems:
         raise InputErrors(problems)
     assert config is not None and when is not None
@@ -229,21 +231,37 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if archival:  # one document for the archive: each font embedded once
         rendered = maker.render(pages, sandbox, edition_dir, furniture, [])
         stamp = datetime(when.year, when.month, when.day, tzinfo=ZoneInfo(config.timezone))
-        files = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
+        attached = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
                                 "edition source") for rel in report["edition"]["sources"]]  # type: ignore[index]
-        files.append(weasy.Attached(report_path.name, stable_report_bytes(report),
+        attached.append(weasy.Attached(report_path.name, stable_report_bytes(report),
                                     "build report", "Supplement"))
-        archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, files, stamp),
+        archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, attached, stamp),
                                        _labels(pages), _outline(pages), info)
     if strict and (warnings or any(s["overset_lines"] for s in report["stories"])):  # type: ignore[index, union-attr]
         raise StrictFailure("--strict: the edition has " + "; ".join(warnings or ["overset"]))
     step(6, f"Writing {pdf_path.name}")
+    files.recover(out_dir)
     for stale in out_dir.glob(f".{name}.*.part"):  # left by a build that was killed
         stale.unlink(missing_ok=True)
-    write_atomic(pdf_path, data)
-    write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-                 .encode("utf-8"))
+    try:  # the report first, the PDF last; both new or both old after any kill
+        files.write_pair([(report_path, (json.dumps(report, ensure_ascii=False, indent=2)
+                                         + "\n").encode("utf-8")), (pdf_path, data)])
+    except OSError as exc:
+        raise WriteError(f"{exc.filename or out_dir}: cannot write the edition: "
+                         f"{exc.strerror} — free space on the disk and build again (the "
+                         "previous edition, if any, is unchanged)") from None
     return BuildResult(pdf_path, report_path, report, warnings, archival_pdf)
+
+
+def _output_problems(out_dir: Path, name: str, inputs: list[Path]) -> list[Problem]:
+    """Before any work: the output folder is usable, the file names fit the file system,
+    and neither output would replace an input, a link or a device. A folder problem
+    raises :class:`OutputError` (exit 3); a refused output path is a problem (exit 2)."""
+    files.check_folder(out_dir, "output folder (--out-dir)")
+    files.check_name(out_dir, f".{name}.report.json.xxxxxxxx.part", "edition title")
+    files.recover(out_dir)  # a pair a killed build left half renamed
+    return [p for p in (files.refuse_output(out_dir / f"{name}{ext}", inputs, option="--out-dir")
+                        for ext in (".pdf", ".report.json")) if p is not None]
 
 
 VOLATILE = ("timings_s", "measure_cache")
@@ -260,14 +278,14 @@ def _sources(edition_dir: Path, config: EditionConfig,
              articles: list[Article]) -> dict[str, str]:
     """Files the edition is made from (relative path → sha256): edition.toml, the articles,
     every photo they use and every ad image."""
-    files = {edition_dir / "edition.toml"}
+    used = {edition_dir / "edition.toml"}
     for article in articles:
-        files.add(article.path.resolve())
-        files.update(image.path for image in article.images)
-        files.update(b.path for b in article.body if isinstance(b, Image))
-    files.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
+        used.add(article.path.resolve())
+        used.update(image.path for image in article.images)
+        used.update(b.path for b in article.body if isinstance(b, Image))
+    used.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
     return {str(p.relative_to(edition_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(files) if p.is_relative_to(edition_dir)}
+            for p in sorted(used) if p.is_relative_to(edition_dir)}
 
 
 def _section_problems(config: EditionConfig, maker: PageMaker, used: set[str],
