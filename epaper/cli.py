@@ -240,7 +240,9 @@ def archive_add(
     except EpaperError as exc:
         _fail(exc)
         return
-    typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: nothing to do)"))
+    typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: its missing files "
+                                 "were restored)" if added.restored else
+                                 " (already archived: nothing to do)"))
 
 
 @archive_app.command("search")
@@ -296,6 +298,19 @@ def archive_list(archive: ArchiveOption = None) -> None:
         return
     for r in rows:
         typer.echo(f"{r['date']}  {r['slug']}  r{r['revision']}  {r['pages']} pages  {r['pdf']}")
+
+
+@archive_app.command("reindex")
+def archive_reindex(archive: ArchiveOption = None) -> None:
+    """Rebuild a damaged or lost index from the archived PDFs (they carry their reports)."""
+    try:
+        count, skipped = _archive(archive).reindex()
+    except EpaperError as exc:
+        _fail(exc)
+        return
+    for line in skipped:
+        typer.echo(f"skipped: {line}", err=True)
+    typer.echo(f"index rebuilt: {count} edition{'s' if count != 1 else ''}")
 
 
 @archive_app.command("verify")

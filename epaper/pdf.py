@@ -175,3 +175,15 @@ def extract_pages(data: bytes, indexes: Sequence[int]) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def attachment(data: bytes, suffix: str) -> tuple[str, bytes] | None:
+    """The first embedded file whose name ends with ``suffix``: (name, bytes), or None."""
+    try:
+        found = PdfReader(BytesIO(data)).attachments
+        for name in sorted(found):
+            if name.endswith(suffix) and found[name]:
+                return name, found[name][0]
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise RenderError(f"not a readable PDF: {exc}") from exc
+    return None
