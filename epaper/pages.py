@@ -126,7 +126,7 @@ class PageMaker:
         grid = self.layout.grid
         labels = {p.index: p.label for p in pages.pages}
         views = []
-        ads = _assign_ads(pages, furniture.ads)
+        ads = assign_ads(pages, furniture.ads)
         for page in pages.pages:
             stories = tuple(self._fragment_view(pages.measures[f.slug], f, labels)
                             for f in page.fragments)
@@ -272,7 +272,7 @@ def anchor(slug: str, part: int) -> str:
     return f"story-{slug}-{part}"
 
 
-def _assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], AdFill]:
+def assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], AdFill]:
     """Ads to ad blocks: pinned ones to their page's first free block, the rest in order."""
     free = [(p.index, n) for p in pages.pages for n in range(len(p.template.ads))]
     out: dict[tuple[int, int], AdFill] = {}

@@ -31,7 +31,7 @@ from epaper.render import weasy
 from epaper.render.fonts import FontSet
 from epaper.render.html import ColumnView, column_items, flow_views, head_view, story_view
 from epaper.render.raster import pdf_to_png
-from epaper.typeset import Typesetter, font_problems
+from epaper.typeset import Typesetter, font_problems, image_problems, resolution_warnings
 from epaper.units import PT_PER, to_pt
 
 _INFO_HEIGHT = 7 * PT_PER["mm"]  # the slug line above the story on a proof
@@ -125,7 +125,7 @@ class Setter:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         article = read_article(Path(path), roots)
-        problems = font_problems(article, self.fonts)
+        problems = font_problems(article, self.fonts) + image_problems(article, self.layout)
         columns = columns or self.layout.story.default_columns
         if not 1 <= columns <= self.layout.grid.columns:
             problems.append(Problem(None, f"--columns {columns} is outside the grid",
@@ -134,7 +134,7 @@ class Setter:
                                         f"({self.layout.name})"))
         if problems:
             raise InputErrors(problems)
-        warnings = list(article.warnings)
+        warnings = [*article.warnings, *resolution_warnings(article, self.layout)]
         sandbox = self.typesetter.sandbox((article.path.parent, *roots))
         timings["ingest"] = time.perf_counter() - t0
         story = self.set_story(article, columns, depth, sandbox, warnings)

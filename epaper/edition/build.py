@@ -22,17 +22,17 @@ from zoneinfo import ZoneInfo
 
 from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
+from epaper.edition.checks import ads_report, edition_font_problems, plan_problems
 from epaper.edition.config import EditionConfig, load_config
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
 from epaper.errors import InputErrors, Problem, StrictFailure, WriteError
-from epaper.ingest.article import read_article
+from epaper.ingest.article import image_trouble, read_article
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
     Pages,
     PageSpec,
     Paginator,
     Section,
-    check_plan,
     default_sections,
 )
 from epaper.model import Article, Image
@@ -40,11 +40,13 @@ from epaper.pages import (
     AdFill,
     Furniture,
     PageMaker,
+    assign_ads,
     duplicate_slugs,
     overset_warnings,
     pages_report,
 )
 from epaper.render import weasy
+from epaper.typeset import font_problems, image_problems, resolution_warnings
 
 STEPS = 6
 Progress = Callable[[int, str], None]
@@ -168,6 +170,15 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if config is not None and maker is not None:
         problems += _section_problems(config, maker, {a.section for a in articles},
                                       edition_dir / "edition.toml")
+    if config is not None and when is not None and maker is not None:
+        toml = edition_dir / "edition.toml"
+        problems += edition_font_problems(config, when, toml, maker.typesetter.fonts)
+        problems += plan_problems([PageSpec(p.section, p.template, dict(p.slots))
+                                   for p in config.pages], maker.templates,
+                                  {a.slug for a in articles}, toml)
+    if maker is not None:
+        problems += [p for a in articles for p in font_problems(a, maker.typesetter.fonts)]
+        problems += [p for a in articles for p in image_problems(a, maker.layout)]
     if config is not None and when is not None:
         problems += _output_problems(out_dir, f"{config.slug}-{when.isoformat()}",
                                      [edition_dir / "edition.toml", *paths])
@@ -177,8 +188,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     locale_tag = config.locale
     lang = l10n.locale(locale_tag).language
     articles = [a if a.lang else _with_lang(a, lang) for a in articles]
-    warnings: list[str] = [w for a in articles for w in a.warnings]
     assert maker is not None
+    warnings: list[str] = [w for a in articles for w in (
+        *a.warnings, *resolution_warnings(a, maker.layout))]
     maker.typesetter.check_fonts(articles)
     timings["read"] = time.perf_counter() - t0
 
@@ -197,10 +209,6 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     sections = _sections(config, measures, warnings)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-    plan_problems = check_plan(explicit, maker.templates, {m.slug for m in measures})
-    if plan_problems:
-        raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
-                                   fix=p.fix) for p in plan_problems])
     pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
     timings["place_fit"] = time.perf_counter() - t
 
@@ -208,6 +216,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     t = time.perf_counter()
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
+    ads, ad_warnings = ads_report(pages, config, furniture.ads,
+                                  assign_ads(pages, furniture.ads))
+    warnings += ad_warnings
     sandbox = maker.typesetter.sandbox(folders)
     raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs)
     timings["render"] = time.perf_counter() - t
@@ -225,6 +236,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
+    report["ads"] = ads
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
@@ -326,6 +338,10 @@ def _ad_problems(config: EditionConfig, edition_dir: Path) -> list[Problem]:
                                     f"ad image '{ad.image}' is not a file in the edition folder",
                                     field=f"ads.{n}.image",
                                     fix="put the ad image in the edition folder (e.g. ads/)"))
+        elif trouble := image_trouble(path):
+            problems.append(Problem(edition_dir / "edition.toml",
+                                    f"ad image '{ad.image}' {trouble[0]}",
+                                    field=f"ads.{n}.image", fix=trouble[1]))
     return problems
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from PIL import Image as PILImage
+from PIL import ImageFile
 
 from epaper.errors import InputErrors, Problem
 from epaper.files import NotRegularFile, TooLarge, read_regular
@@ -192,6 +195,10 @@ class _ArticleReader:
                 if any(head.startswith(m) for m, _ in _IMAGE_MAGIC) or (
                     head[:4] == b"RIFF" and head[8:12] == b"WEBP"
                 ):
+                    trouble = image_trouble(candidate)
+                    if trouble:
+                        self.problem(f"image '{src}' {trouble[0]}", fix=trouble[1], **where)
+                        return None
                     return candidate
                 self.problem(f"image '{src}' is not a JPEG, PNG, GIF or WebP file",
                              fix="export the photo as JPEG or PNG", **where)
@@ -338,6 +345,44 @@ class _ArticleReader:
                 out.append(Image(path, _typeset(img.caption), _typeset(img.credit), img.columns,
                                  line and line + 1))
         return tuple(out)
+
+
+MAX_ASPECT = 12  # a photo longer than this in either direction cannot be set in columns
+
+
+def image_trouble(path: Path) -> tuple[str, str] | None:
+    """Why a photo cannot be printed (what, fix), or None: decoded whole with Pillow, so a
+    truncated or garbage file, a decompression bomb, an empty or absurdly thin image is
+    found before the build, not by the renderer."""
+    limit = limits()
+    if path.stat().st_size > limit.image_bytes:
+        return (f"is larger than {limit.image_bytes:,} bytes",
+                "export it smaller, or raise EPAPER_MAX_IMAGE_BYTES")
+    try:
+        with warnings.catch_warnings():
+            # our own pixel limit (below) decides; Pillow still refuses over twice its own
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                width, height = im.size
+                if width * height > limit.image_pixels:
+                    return (f"has {width}×{height} pixels, more than "
+                            f"{limit.image_pixels:,}", "scale it down, or raise "
+                            "EPAPER_MAX_IMAGE_PIXELS")
+                if not width or not height:
+                    return "has no pixels (zero width or height)", "export the photo again"
+                lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    im.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+        return (f"cannot be decoded ({exc or type(exc).__name__}): a truncated or damaged "
+                "file", "export the photo again as JPEG or PNG")
+    if max(width / height, height / width) > MAX_ASPECT:
+        return (f"is {width}×{height} pixels: too thin to set in a column (more than "
+                f"{MAX_ASPECT}:1)", "crop it to a printable shape")
+    return None
 
 
 def _find_line(text: str, needle: str) -> int | None:

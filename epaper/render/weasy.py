@@ -200,6 +200,19 @@ def _marked(rendered: Rendered, attribute: str) -> Iterable[tuple[str, Any]]:
                     yield value, box
 
 
+def marked_pages(rendered: Rendered, attribute: str = "data-m") -> dict[str, set[int]]:
+    """For each value of ``attribute``: the pages its elements were set on."""
+    pages: dict[str, set[int]] = {}
+    for n, page in enumerate(rendered.document.pages):
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and isinstance(box, boxes.BlockBox):
+                value = element.get(attribute)
+                if value is not None:
+                    pages.setdefault(value, set()).add(n)
+    return pages
+
+
 @dataclass(frozen=True)
 class Measurements:
     """Per ``data-m`` key: the block's margin-box height and its text lines."""
