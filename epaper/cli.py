@@ -167,6 +167,10 @@ def build(
 
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
     try:
+        if archive is not None:  # an unusable archive is found before the build, not after
+            from epaper.files import check_folder
+
+            check_folder(archive, "archive folder (--archive)")
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None)
         added = None

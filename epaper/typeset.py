@@ -33,7 +33,8 @@ def font_problems(article: Article, fonts: FontSet) -> list[Problem]:
              ("kicker", "sans", article.kicker), ("byline", "sans", " ".join(article.bylines)),
              ("dateline", "sans", article.dateline), ("deck", "serif", article.deck),
              ("tagline", "serif", article.tagline), ("body", "serif", article.body_text),
-             ("pullquotes", "display", " ".join(article.pullquotes))]
+             ("pullquotes", "display", " ".join(article.pullquotes)),
+             ("section", "sans", article.section)]  # a folio title when not in [[sections]]
     texts += [(f"images.{i}", "sans", f"{im.caption} {im.credit}")
               for i, im in enumerate(article.images)]
     texts += [(f"related.{i}", "display", r.headline) for i, r in enumerate(article.related)]

@@ -182,3 +182,17 @@ def test_build_refuses_an_output_that_is_a_symlink(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "symbolic link" in result.output, result.output
     assert victim.read_text(encoding="utf-8") == "keep"
     assert json.dumps  # the module is used by other tests of this file
+
+
+@pytest.mark.parametrize("command", ["build", "reindex"])
+def test_an_archive_that_is_a_file_is_one_line_exit_3(tmp_path: Path, command: str) -> None:
+    edition = one_story_edition(tmp_path / "ed")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    if command == "build":
+        args = ["build", str(edition), "--out-dir", str(tmp_path / "out"), "--archive",
+                str(tmp_path / "afile")]
+    else:
+        args = ["archive", "reindex", "-a", str(tmp_path / "afile")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3 and "afile" in result.output, result.output
+    assert "not a folder" in result.output and not (tmp_path / "out").exists()

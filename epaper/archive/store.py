@@ -31,7 +31,7 @@ from epaper import pdf as pdftools
 from epaper.archive import index
 from epaper.edition.build import build, stable_report_bytes
 from epaper.errors import ArchiveError, InputError, Problem, RenderError, WriteError
-from epaper.files import read_regular, refuse_output, write_atomic
+from epaper.files import check_folder, read_regular, refuse_output, write_atomic
 from epaper.limits import limits
 
 
@@ -61,7 +61,7 @@ class Archive:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
+        check_folder(self.root, "archive folder (--archive)")
         with open(self.root / ".lock", "a+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)  # a second writer waits here
             try:
