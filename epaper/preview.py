@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from epaper.errors import InputError, InputErrors, Problem, RenderError, WriteError
-from epaper.files import refuse_output, write_atomic
+from epaper.files import check_folder, refuse_output, write_atomic
 from epaper.ingest import read_article
 from epaper.layout.compose import StoryParts
 from epaper.layout.fit import Fit, FitRules
@@ -214,6 +214,9 @@ def preview(path: Path, columns: int | None = None, depth: str | None = None,
         if png is not None else None) if p is not None]
     if refused:
         raise InputErrors(refused)
+    for target in (out, png):
+        if target is not None:  # a folder that cannot be written is found before the work
+            check_folder(Path(target).parent, "output folder")
     result = Setter(layout).preview(Path(path), columns,
                                     Depth.parse(depth) if depth else None, roots)
     try:

@@ -196,3 +196,18 @@ def test_an_archive_that_is_a_file_is_one_line_exit_3(tmp_path: Path, command: s
     result = runner.invoke(app, args)
     assert result.exit_code == 3 and "afile" in result.output, result.output
     assert "not a folder" in result.output and not (tmp_path / "out").exists()
+
+
+def test_preview_into_a_read_only_folder_is_one_line_before_the_work(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", read_only)
+    from epaper import preview as preview_module
+
+    monkeypatch.setattr(preview_module, "Setter", lambda *a, **k: pytest.fail(
+        "set the story before checking the output folder"))
+    result = runner.invoke(app, ["preview", str(STORY), "-o", str(tmp_path / "ro" / "x.pdf")])
+    assert result.exit_code == 3 and "Read-only" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
