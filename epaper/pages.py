@@ -7,6 +7,7 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -263,8 +264,9 @@ def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: 
                   furniture: Furniture, only: range) -> tuple[bytes, list[str]]:
     """In a worker process: some of the pages, as PDF bytes."""
     notes: list[str] = []
-    rendered = maker.render(pages, sandbox, base, furniture, notes, only)
-    return weasy.write_pdf(rendered), notes
+    data = weasy.write_pdf(maker.render(pages, sandbox, base, furniture, notes, only))
+    gc.collect()  # a worker ends without collecting: WeasyPrint's font folder goes now
+    return data, notes
 
 
 def anchor(slug: str, part: int) -> str:

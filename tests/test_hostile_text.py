@@ -123,3 +123,15 @@ def test_a_duplicate_yaml_key_is_an_error(tmp_path: Path) -> None:
         read_article(article(tmp_path, "Body.\n", head))
     problem = err.value.problems[0]
     assert "headline" in str(problem) and "twice" in str(problem) and problem.line == 4
+
+
+def test_a_headline_word_wider_than_the_story_breaks_inside_it(proof, tmp_path: Path) -> None:
+    head = ("---\nheadline: Supercalifragilisticexpialidociousnessoftheharbourmasters said no"
+            "\nsection: national\ndeck: Antidisestablishmentarianismofthecouncil today\n---\n")
+    p = proof(article(tmp_path, "Body text of the story with a few words.\n", head), columns=1)
+    ox, oy = p.result.origin
+    right = ox + p.result.story.frame.width + 0.5
+    with pdfplumber.open(p.path) as pdf:
+        words = [w for w in pdf.pages[0].extract_words() if w["top"] >= oy]
+    assert words and all(w["x1"] <= right for w in words), \
+        [w["text"] for w in words if w["x1"] > right]
