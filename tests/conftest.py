@@ -119,7 +119,7 @@ def words_of(text: str) -> list[str]:
 # -- no temporary files left behind ------------------------------------------------------------
 # The whole run (pytest's own tmp_path folders, subprocesses, WeasyPrint, workers) gets a
 # private temporary folder. At the end, anything left in it besides pytest's folders fails
-# the run; the folder is removed when the run passed.
+# the run; the folder is removed unless tests failed.
 
 _PRIVATE_TMP: Path | None = None
 
@@ -150,5 +150,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if left:
         print(f"\ntemporary files left behind in {_PRIVATE_TMP}: {left[:10]}")
         session.exitstatus = 1
-    elif exitstatus == 0:
+    elif exitstatus != 1:  # failed tests keep their tmp_path folders for a look
         shutil.rmtree(_PRIVATE_TMP, ignore_errors=True)

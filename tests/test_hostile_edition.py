@@ -161,3 +161,11 @@ def test_all_page_plan_problems_at_once_before_measuring(tmp_path: Path, monkeyp
     assert "no article with slug 'ghost'" in text
     assert "unknown template 'no-such-template'" in text
     assert "'night' is placed twice" in text
+
+
+def test_a_garbage_ad_image_is_an_input_error_not_a_renderer_message(tmp_path: Path) -> None:
+    ed = edition(tmp_path / "ed", TOML, '[[ads]]\nlabel = "Ad"\nimage = "images/ad.png"\n')
+    (ed / "images" / "ad.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"junk" * 50)
+    with pytest.raises(InputErrors) as err:
+        build(ed, tmp_path / "out", jobs=1)
+    assert "ads.0.image" in str(err.value) and "cannot be decoded" in str(err.value)
