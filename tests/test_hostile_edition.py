@@ -169,3 +169,21 @@ def test_a_garbage_ad_image_is_an_input_error_not_a_renderer_message(tmp_path: P
     with pytest.raises(InputErrors) as err:
         build(ed, tmp_path / "out", jobs=1)
     assert "ads.0.image" in str(err.value) and "cannot be decoded" in str(err.value)
+
+
+def test_a_story_too_long_to_measure_is_named(tmp_path: Path, monkeypatch) -> None:
+    from epaper import typeset
+    from epaper.preview import Setter
+
+    def short_page(templates, stories, width):  # a measuring page of 2,000 pt, not 75,000
+        return templates.render("measure.html.j2", stories[0].lang, width + 40, 2000,
+                                stories=stories)
+
+    monkeypatch.setattr(typeset, "measure_html", short_page)
+    path = tmp_path / "endless.md"
+    path.write_text("---\nheadline: H\nsection: national\n---\n"
+                    + "\n\n".join(f"Paragraph {n} of a story that goes on." for n in range(400))
+                    + "\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as err:
+        Setter("broadsheet").preview(path, 2)
+    assert "endless.md" in str(err.value) and "too long to set" in str(err.value)
