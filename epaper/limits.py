@@ -1,7 +1,7 @@
 """Size limits on what epaper reads: configurable, with defaults no newsroom reaches.
 
 Set them in the environment: ``EPAPER_MAX_ARTICLE_BYTES``, ``EPAPER_MAX_IMAGE_BYTES``,
-``EPAPER_MAX_IMAGE_PIXELS``, ``EPAPER_MAX_REPORT_BYTES``.
+``EPAPER_MAX_IMAGE_PIXELS``, ``EPAPER_MAX_REPORT_BYTES``, ``EPAPER_MAX_WORD_CHARS``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ DEFAULTS = {
     "image_bytes": 50_000_000,
     "image_pixels": 100_000_000,  # decompression bombs stop here (Pillow decodes lazily)
     "report_bytes": 200_000_000,
+    "word_chars": 2_000,  # one "word" (a URL, a hash) of more characters is refused
 }
 
 
@@ -23,6 +24,7 @@ class Limits:
     image_bytes: int
     image_pixels: int
     report_bytes: int
+    word_chars: int
 
 
 def limits() -> Limits:

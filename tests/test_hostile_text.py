@@ -51,8 +51,8 @@ def test_nesting_beyond_the_hard_limit_is_an_error_not_a_crash(tmp_path: Path) -
 # -- words wider than their column -------------------------------------------------------------
 
 HASH = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
-URL = ("https://example.org/very/long/path/segment/another/yet-another/and.more.dots/"
-       "file.html")
+URL = ("https://" + ".".join(f"segment{n:02d}" for n in range(8)) + ".example.org/"
+       "very/long/path/file.html")  # the host breaks only at its dots
 
 
 def words_outside_columns(p: Proof) -> list[str]:
@@ -84,8 +84,8 @@ def column_text(p: Proof) -> str:
     return text.replace("\u2010", "")
 
 
-@pytest.mark.parametrize("word", [HASH, URL, HASH * 40, "x" * 3000],
-                         ids=["hash", "url", "long-hash", "3000-x"])
+@pytest.mark.parametrize("word", [HASH, URL, HASH * 30, "x" * 1900],
+                         ids=["hash", "url", "long-hash", "1900-x"])
 def test_a_word_wider_than_its_column_is_broken_inside_it(proof, tmp_path: Path,
                                                           word: str) -> None:
     path = article(tmp_path, f"The value was {word} and more words follow here to fill "
@@ -94,6 +94,13 @@ def test_a_word_wider_than_its_column_is_broken_inside_it(proof, tmp_path: Path,
     assert words_outside_columns(p) == []
     assert word in column_text(p), "the long word is not printed whole, in order"
     assert p.result.story.copyfit.fits
+
+
+def test_a_word_longer_than_the_limit_is_refused_by_line(tmp_path: Path) -> None:
+    url = "https://example.org/" + "/".join(f"seg{n:05d}.part" for n in range(16000))
+    with pytest.raises(InputErrors) as err:
+        read_article(article(tmp_path, f"First.\n\nSee {url} for details.\n"))
+    assert ":7:" in str(err.value) and "224,019 characters" in str(err.value)
 
 
 # -- every character checked -------------------------------------------------------------------

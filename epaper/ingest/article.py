@@ -288,6 +288,13 @@ class _ArticleReader:
         yaml_text, body_text, body_line = parts
         meta, problems = parse_front_matter(yaml_text, self.path, first_line=2)
         self.problems.extend(problems)
+        longest = limits().word_chars
+        for match in re.finditer(rf"\S{{{longest + 1},}}", text):
+            self.problem(f"a word of {len(match.group(0)):,} characters (more than "
+                         f"{longest:,}) cannot be set in columns",
+                         line=text.count("\n", 0, match.start()) + 1,
+                         fix="shorten it (a link shortener for a URL), or raise "
+                             "EPAPER_MAX_WORD_CHARS")
         before = len(self.problems)
         body = self.body(body_text, body_line)
         if len(self.problems) == before and not any(isinstance(b, Paragraph) for b in body):
