@@ -256,6 +256,10 @@ def build(
             from epaper.press.run import check_edition_press, press_build
 
             check_edition_press(edition)
+        if archive is not None:  # an unusable archive is found before the build, not after
+            from epaper.files import check_folder
+
+            check_folder(archive, "archive folder (--archive)")
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None, archival_extras=_web_extras())
         web_result = None
@@ -511,7 +515,9 @@ def archive_add(
     if as_json:
         typer.echo(json.dumps({"pdf": str(added.pdf), "new": added.new}, ensure_ascii=False))
         return
-    typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: nothing to do)"))
+    typer.echo(f"{added.pdf}" + ("" if added.new else " (already archived: its missing files "
+                                 "were restored)" if added.restored else
+                                 " (already archived: nothing to do)"))
 
 
 @archive_app.command("search", epilog=_epilog(
@@ -592,6 +598,24 @@ def archive_list(archive: ArchiveOption = None, as_json: JsonOption = False) -> 
         return
     for r in rows:
         typer.echo(f"{r['date']}  {r['slug']}  r{r['revision']}  {r['pages']} pages  {r['pdf']}")
+
+
+@archive_app.command("reindex", epilog=_epilog("epaper archive reindex",
+                                               "epaper archive reindex -a archive --json"))
+def archive_reindex(archive: ArchiveOption = None, as_json: JsonOption = False) -> None:
+    """Rebuild a damaged or lost index from the archived PDFs (they carry their reports)."""
+    try:
+        count, skipped = _archive(archive).reindex()
+    except EpaperError as exc:
+        _fail(exc, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps({"editions": count, "skipped": list(skipped)},
+                              ensure_ascii=False, indent=2))
+        return
+    for line in skipped:
+        typer.echo(f"skipped: {line}", err=True)
+    typer.echo(f"index rebuilt: {count} edition{'s' if count != 1 else ''}")
 
 
 @archive_app.command("verify", epilog=_epilog("epaper archive verify",

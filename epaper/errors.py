@@ -118,3 +118,17 @@ class ArchiveError(EpaperError):
     """The archive is damaged or cannot do what was asked."""
 
     exit_code = 6
+
+
+class OutputError(EpaperError):
+    """An output folder or file name that cannot be used: not a folder, read-only, a name
+    too long for the file system. Found before the expensive work."""
+
+    exit_code = 3
+
+
+class WriteError(EpaperError):
+    """Writing the output failed midway (a full disk, an I/O error). Nothing half-written
+    is left at the final paths."""
+
+    exit_code = 5

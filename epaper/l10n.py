@@ -61,9 +61,23 @@ def check_locale(value: str) -> str:
         raise ValueError(f"unknown locale {value!r}; did you mean '{parsed}'? "
                          f"(supported: {supported})")
     if parsed.language not in SUPPORTED:
+        script = script_name(parsed)
+        faces = ("" if script in ("Latin", "Korean", "Hangul") else
+                 f", and its {script} script has no declared face (it would need faces such as "
+                 f"Noto Serif {script} and Noto Sans {script} declared in fonts/fonts.toml)")
         raise ValueError(f"locale {value!r} is not supported: its labels (\"Continued on\", "
-                         f"\"Vol.\", \"No.\"…) are not translated; use one of {supported}")
+                         f"\"Vol.\", \"No.\"…) are not translated{faces}; use one of "
+                         f"{supported}")
     return value
+
+
+def script_name(parsed: Locale) -> str:
+    """The English name of the script a locale writes in (its likely script)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(parsed.language, "")
+    code = parsed.script or (likely.split("_")[1] if likely.count("_") >= 2 else "")
+    return Locale("en").scripts.get(code, code or "its")
 
 
 @cache

@@ -7,6 +7,7 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
@@ -126,7 +127,7 @@ class PageMaker:
         grid = self.layout.grid
         labels = {p.index: p.label for p in pages.pages}
         views = []
-        ads = _assign_ads(pages, furniture.ads)
+        ads = assign_ads(pages, furniture.ads)
         for page in pages.pages:
             stories = tuple(self._fragment_view(pages.measures[f.slug], f, labels)
                             for f in page.fragments)
@@ -274,8 +275,9 @@ def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: 
                   furniture: Furniture, only: range) -> tuple[bytes, list[str]]:
     """In a worker process: some of the pages, as PDF bytes."""
     notes: list[str] = []
-    rendered = maker.render(pages, sandbox, base, furniture, notes, only)
-    return weasy.write_pdf(rendered), notes
+    data = weasy.write_pdf(maker.render(pages, sandbox, base, furniture, notes, only))
+    gc.collect()  # a worker ends without collecting: WeasyPrint's font folder goes now
+    return data, notes
 
 
 def anchor(slug: str, part: int) -> str:
@@ -283,7 +285,7 @@ def anchor(slug: str, part: int) -> str:
     return f"story-{slug}-{part}"
 
 
-def _assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], AdFill]:
+def assign_ads(pages: Pages, ads: Sequence[AdFill]) -> dict[tuple[int, int], AdFill]:
     """Ads to ad blocks: pinned ones to their page's first free block, the rest in order."""
     free = [(p.index, n) for p in pages.pages for n in range(len(p.template.ads))]
     out: dict[tuple[int, int], AdFill] = {}

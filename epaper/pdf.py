@@ -184,3 +184,15 @@ def attachments(data: bytes) -> dict[str, bytes]:
         return {name: contents[0] for name, contents in reader.attachments.items() if contents}
     except (PyPdfError, ValueError, KeyError) as exc:
         raise RenderError(f"not a readable PDF: {exc}") from exc
+
+
+def attachment(data: bytes, suffix: str) -> tuple[str, bytes] | None:
+    """The first embedded file whose name ends with ``suffix``: (name, bytes), or None."""
+    try:
+        found = PdfReader(BytesIO(data)).attachments
+        for name in sorted(found):
+            if name.endswith(suffix) and found[name]:
+                return name, found[name][0]
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise RenderError(f"not a readable PDF: {exc}") from exc
+    return None

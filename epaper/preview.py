@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from epaper.errors import InputError, InputErrors, Problem, RenderError
-from epaper.files import write_atomic
+from epaper.errors import InputError, InputErrors, Problem, RenderError, WriteError
+from epaper.files import check_folder, refuse_output, write_atomic
 from epaper.ingest import read_article
 from epaper.layout.compose import StoryParts
 from epaper.layout.fit import Fit, FitRules
@@ -31,7 +31,7 @@ from epaper.render import weasy
 from epaper.render.fonts import FontSet
 from epaper.render.html import ColumnView, column_items, flow_views, head_view, story_view
 from epaper.render.raster import pdf_to_png
-from epaper.typeset import Typesetter, font_problems
+from epaper.typeset import Typesetter, font_problems, image_problems, resolution_warnings
 from epaper.units import PT_PER, to_pt
 
 _INFO_HEIGHT = 7 * PT_PER["mm"]  # the slug line above the story on a proof
@@ -128,7 +128,7 @@ class Setter:
         article = read_article(Path(path), roots)
         if lang and not article.lang:
             article = replace(article, lang=lang)
-        problems = font_problems(article, self.fonts)
+        problems = font_problems(article, self.fonts) + image_problems(article, self.layout)
         columns = columns or self.layout.story.default_columns
         if not 1 <= columns <= self.layout.grid.columns:
             problems.append(Problem(None, f"--columns {columns} is outside the grid",
@@ -137,7 +137,7 @@ class Setter:
                                         f"({self.layout.name})"))
         if problems:
             raise InputErrors(problems)
-        warnings = list(article.warnings)
+        warnings = [*article.warnings, *resolution_warnings(article, self.layout)]
         sandbox = self.typesetter.sandbox((article.path.parent, *roots))
         timings["ingest"] = time.perf_counter() - t0
         story = self.set_story(article, columns, depth, sandbox, warnings)
@@ -209,13 +209,27 @@ class Setter:
 def preview(path: Path, columns: int | None = None, depth: str | None = None,
             layout: str = "broadsheet", out: Path | None = None, png: Path | None = None,
             roots: Sequence[Path] = (), lang: str | None = None) -> PreviewResult:
-    """Preview one article: set it, write ``out`` (PDF) and ``png`` if given."""
+    """Preview one article: set it, write ``out`` (PDF) and ``png`` if given. Neither may
+    replace the article, each other, a link or a device (checked before any work)."""
+    refused = [p for p in (
+        refuse_output(out, [Path(path)]) if out is not None else None,
+        refuse_output(png, [Path(path), *([out] if out else [])], option="--png")
+        if png is not None else None) if p is not None]
+    if refused:
+        raise InputErrors(refused)
+    for target in (out, png):
+        if target is not None:  # a folder that cannot be written is found before the work
+            check_folder(Path(target).parent, "output folder")
     result = Setter(layout).preview(Path(path), columns,
                                     Depth.parse(depth) if depth else None, roots, lang)
-    if out is not None:
-        write_atomic(out, result.pdf)
-    if png is not None:
-        if out is None:
-            raise RenderError("a PNG needs the PDF written first (give -o)")
-        pdf_to_png(out, png)
+    try:
+        if out is not None:
+            write_atomic(out, result.pdf)
+        if png is not None:
+            if out is None:
+                raise RenderError("a PNG needs the PDF written first (give -o)")
+            pdf_to_png(out, png)
+    except OSError as exc:
+        raise WriteError(f"{exc.filename or out}: cannot write the proof: {exc.strerror} — "
+                         "give a folder you can write to, with free space") from None
     return result

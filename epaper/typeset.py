@@ -8,14 +8,18 @@ column; the same at every story width, since all columns share one width).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
+from PIL import Image as PILImage
+
+from epaper import l10n
 from epaper.errors import InputErrors, Problem
 from epaper.layout.compose import story_parts
 from epaper.layout.galley import build_galley, snap
 from epaper.layout.grid import Layout, load_layout
 from epaper.layout.measured import StoryMeasure
-from epaper.model import Article, Paragraph
+from epaper.model import Article, Image, Paragraph
 from epaper.render import weasy
 from epaper.render.fonts import FontSet, coverage_problems, load_fonts
 from epaper.render.html import Templates, measure_html, measure_view
@@ -27,7 +31,8 @@ def font_problems(article: Article, fonts: FontSet) -> list[Problem]:
              ("kicker", "sans", article.kicker), ("byline", "sans", " ".join(article.bylines)),
              ("dateline", "sans", article.dateline), ("deck", "serif", article.deck),
              ("tagline", "serif", article.tagline), ("body", "serif", article.body_text),
-             ("pullquotes", "display", " ".join(article.pullquotes))]
+             ("pullquotes", "display", " ".join(article.pullquotes)),
+             ("section", "sans", article.section)]  # a folio title when not in [[sections]]
     texts += [(f"images.{i}", "sans", f"{im.caption} {im.credit}")
               for i, im in enumerate(article.images)]
     texts += [(f"related.{i}", "display", r.headline) for i, r in enumerate(article.related)]
@@ -37,7 +42,71 @@ def font_problems(article: Article, fonts: FontSet) -> list[Problem]:
         source = article.path.read_text(encoding="utf-8-sig")
     except OSError:
         source = ""
-    return coverage_problems(fonts, article.path, source, texts)
+    problems = coverage_problems(fonts, article.path, source, texts)
+    if article.lang:
+        problems += locale_problems(article.lang, fonts, article.path, "lang")
+    return problems
+
+
+def image_problems(article: Article, layout: Layout) -> list[Problem]:
+    """Photos declared wider than the layout's grid (they would be silently narrowed)."""
+    problems = []
+    columns = layout.grid.columns
+    for n, image in enumerate(article.images):
+        if image.columns and image.columns > columns:
+            problems.append(Problem(article.path, f"the photo is set {image.columns} columns "
+                                    f"wide; the layout '{layout.name}' has {columns}",
+                                    line=image.source_line, field=f"images.{n}.columns",
+                                    fix=f"use 1 to {columns}"))
+    return problems
+
+
+def resolution_warnings(article: Article, layout: Layout, least_ppi: int = 150) -> list[str]:
+    """A warning for each photo under ``least_ppi`` at its declared width (one column when
+    none is declared): it would print soft."""
+    out = []
+    photos = [*article.images, *(b for b in article.body if isinstance(b, Image))]
+    for image in photos:
+        width_in = layout.grid.span(min(image.columns or 1, layout.grid.columns)) / 72
+        with PILImage.open(image.path) as im:
+            ppi = im.width / width_in
+        if ppi < least_ppi:
+            out.append(f"{article.path}:{image.source_line or 1}: photo {image.path.name} is "
+                       f"{ppi:.0f} ppi at {image.columns or 1} column(s); under {least_ppi} "
+                       "ppi it prints soft — use a larger original")
+    return out
+
+
+_SAMPLE_DAY = date(2019, 6, 17)
+
+
+def locale_problems(tag: str, fonts: FontSet, path: Path, field: str) -> list[Problem]:
+    """A locale whose dates, bylines or labels no declared face can print: one problem
+    naming the locale, its script, and the faces that would cover it."""
+    texts = [l10n.long_date(_SAMPLE_DAY, tag), l10n.medium_date(_SAMPLE_DAY, tag),
+             l10n.byline(["A", "B"], tag), *l10n.labels(tag).values()]
+    missing = {c for role in ("serif", "sans", "display") for t in texts
+               for c in fonts.uncovered(role, t)}
+    if not missing:
+        return []
+    script = l10n.script_name(l10n.locale(tag))
+    sample = "".join(sorted(missing))[:8]
+    return [Problem(path, f"the locale '{tag}' prints {script} text (e.g. {sample!r} in its "
+                    "dates and labels) that no declared face can show", field=field,
+                    fix=f"add faces that cover {script} to fonts/fonts.toml (e.g. Noto Serif "
+                        f"{script} and Noto Sans {script}, Debian package fonts-noto-core), "
+                        "or use a locale in Latin or Korean script (en_US, ko_KR)")]
+
+
+def _too_long(articles: Sequence[Article], rendered: weasy.Rendered) -> list[Problem]:
+    """The stories whose galley ran past the measuring page (about 35 m of column)."""
+    pages: dict[int, set[int]] = {}
+    for key, found in weasy.marked_pages(rendered).items():
+        pages.setdefault(int(key[1:].split(":")[0]), set()).update(found)
+    return [Problem(articles[n].path, "the story is too long to set: its column galley runs "
+                    f"over {len(found)} measuring pages (a photo far too tall, or a body of "
+                    "many thousand lines)", fix="split the story, or crop its photos")
+            for n, found in sorted(pages.items()) if len(found) > 1]
 
 
 class Typesetter:
@@ -78,6 +147,8 @@ class Typesetter:
         rendered = weasy.render(html, sandbox, base)
         if warnings is not None:
             warnings.extend(rendered.warnings)
+        if rendered.page_count != len(articles):
+            raise InputErrors(_too_long(articles, rendered))
         m = weasy.measure(rendered, pages=len(articles))
         out = []
         for n, (article, part, view) in enumerate(zip(articles, parts, views, strict=True)):

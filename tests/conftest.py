@@ -132,3 +132,41 @@ def sample_epapers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         assert result.exit_code == 0, result.output
         pdfs[lang] = Path(result.output.split()[0])
     return pdfs
+
+
+# -- no temporary files left behind ------------------------------------------------------------
+# The whole run (pytest's own tmp_path folders, subprocesses, WeasyPrint, workers) gets a
+# private temporary folder. At the end, anything left in it besides pytest's folders fails
+# the run; the folder is removed unless tests failed.
+
+_PRIVATE_TMP: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _PRIVATE_TMP
+    import os
+    import tempfile
+
+    if hasattr(config, "workerinput") or os.environ.get("EPAPER_TEST_TMP"):
+        return
+    _PRIVATE_TMP = Path(tempfile.mkdtemp(prefix="epaper-tests-"))
+    os.environ["TMPDIR"] = os.environ["EPAPER_TEST_TMP"] = str(_PRIVATE_TMP)
+    tempfile.tempdir = str(_PRIVATE_TMP)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import os
+    import shutil
+
+    if _PRIVATE_TMP is None:
+        return
+    import gc
+
+    gc.collect()  # WeasyPrint removes its font folders when its documents are collected
+    left = sorted(p.name for p in _PRIVATE_TMP.iterdir() if not p.name.startswith("pytest-of-"))
+    os.environ.pop("EPAPER_TEST_TMP", None)
+    if left:
+        print(f"\ntemporary files left behind in {_PRIVATE_TMP}: {left[:10]}")
+        session.exitstatus = 1
+    elif exitstatus != 1:  # failed tests keep their tmp_path folders for a look
+        shutil.rmtree(_PRIVATE_TMP, ignore_errors=True)

@@ -167,7 +167,9 @@ def test_bad_input_changes_nothing(archived, tmp_path: Path) -> None:
 
 
 def _add_in_process(pdf: Path, root: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # a killed add cannot clean its temporary folder: keep it under the test's own folder
+    (root.parent / "proc-tmp").mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(root.parent / "proc-tmp")}
     return subprocess.Popen([sys.executable, "-m", "epaper.cli", "archive", "add", str(pdf),
                              "-a", str(root)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)

@@ -241,7 +241,8 @@ def test_a_killed_build_leaves_the_previous_edition_intact(tmp_path: Path) -> No
     story = next((folder / "articles").glob("wire-national-0*.md"))
     story.write_text(story.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
                      encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    (tmp_path / "proc-tmp").mkdir()  # a killed build cannot clean its temporary folders
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "proc-tmp")}
     for delay in (0.5, 2.0, 4.0):
         proc = subprocess.Popen([sys.executable, "-m", "epaper.cli", "build", str(folder),
                                  "--out-dir", str(out), "--no-cache", "--jobs", "1"],

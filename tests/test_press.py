@@ -306,7 +306,7 @@ def test_a_wrong_profile_is_a_clear_error(tmp_path: Path, capsys) -> None:
         main(["build", str(ed), "--out-dir", str(tmp_path / "out"), "--press"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "field 'press.profile'" in err and "Traceback" not in err
+    assert "press.profile: " in err and "Traceback" not in err
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
 
@@ -342,7 +342,7 @@ def test_a_css_colour_without_cmyk_is_named_with_a_suggestion(tmp_path: Path,
         main(["build", str(ed), "--out-dir", str(tmp_path / "out"), "--press"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "field 'press.colours'" in err and "#a3161d" in err
+    assert "press.colours: " in err and "#a3161d" in err
     assert 'the output profile makes it "0 97 94 34"' in err
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
 

@@ -20,13 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from epaper import __version__, l10n
+from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
+from epaper.edition.checks import ads_report
 from epaper.edition.config import EditionConfig
 from epaper.edition.inputs import EditionInputs, read_edition
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
-from epaper.errors import StrictFailure
-from epaper.files import write_atomic
+from epaper.errors import InputErrors, Problem, StrictFailure, WriteError
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
     Pages,
@@ -40,6 +40,7 @@ from epaper.pages import (
     AdFill,
     Furniture,
     PageMaker,
+    assign_ads,
     overset_warnings,
     pages_report,
 )
@@ -142,6 +143,13 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     locale_tag = config.locale
     warnings = list(inputs.warnings)
     articles_dir = edition_dir / "articles"
+    own_name = f"{config.slug}-{when.isoformat()}"
+    if config.locale != inputs.own_locale:  # a build in another locale keeps its own name
+        own_name += f".{config.locale}"
+    refused = _output_problems(out_dir, own_name, [edition_dir / "edition.toml",
+                                                   *inputs.sources.articles])
+    if refused:
+        raise InputErrors(refused)
     timings["read"] = time.perf_counter() - t0
 
     # 2. measure ------------------------------------------------------------------------------
@@ -168,6 +176,9 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     t = time.perf_counter()
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
+    ads, ad_warnings = ads_report(pages, config, furniture.ads,
+                                  assign_ads(pages, furniture.ads))
+    warnings += ad_warnings
     sandbox = maker.typesetter.sandbox(folders)
     raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs,
                            lambda done, total: step(4, f"Rendering {len(pages.pages)} pages",
@@ -183,13 +194,12 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     warnings += overset_warnings(pages)
 
     # 6. write ----------------------------------------------------------------------------------
-    name = f"{config.slug}-{when.isoformat()}"
-    if config.locale != inputs.own_locale:  # a build in another locale keeps its own name
-        name += f".{config.locale}"
+    name = own_name
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, sections, warnings, timings, stats, pdf_path, data,
                      maker)
+    report["ads"] = ads
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     report["files"] = files_report(inputs, report)
@@ -197,26 +207,42 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if archival:  # one document for the archive: each font embedded once
         rendered = maker.render(pages, sandbox, edition_dir, furniture, [])
         stamp = datetime(when.year, when.month, when.day, tzinfo=ZoneInfo(config.timezone))
-        files = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
+        attached = [weasy.Attached(f"sources/{rel}", (edition_dir / rel).read_bytes(),
                                 "edition source") for rel in report["edition"]["sources"]]  # type: ignore[index]
-        files.append(weasy.Attached(report_path.name, stable_report_bytes(report),
+        attached.append(weasy.Attached(report_path.name, stable_report_bytes(report),
                                     "build report", "Supplement"))
-        files += [weasy.Attached(name, content, "e-paper text (ALTO/METS)", "Supplement")
+        attached += [weasy.Attached(name, content, "e-paper text (ALTO/METS)", "Supplement")
                   for name, content in (archival_extras(data, report)
                                         if archival_extras else [])]
-        archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, files, stamp),
+        archival_pdf = pdftools.finish(weasy.write_archival_pdf(rendered, attached, stamp),
                                        _labels(pages), _outline(pages), info)
     if strict and (warnings or any(s["overset_lines"] for s in report["stories"])):  # type: ignore[index, union-attr]
         raise StrictFailure("--strict: the edition has " + "; ".join(warnings or ["overset"]))
     step(6, f"Writing {pdf_path.name}")
+    files.recover(out_dir)
     for stale in out_dir.glob(f".{name}.*.part"):  # left by a build that was killed
         stale.unlink(missing_ok=True)
-    write_atomic(pdf_path, data)
-    write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-                 .encode("utf-8"))
+    try:  # the report first, the PDF last; both new or both old after any kill
+        files.write_pair([(report_path, (json.dumps(report, ensure_ascii=False, indent=2)
+                                         + "\n").encode("utf-8")), (pdf_path, data)])
+    except OSError as exc:
+        raise WriteError(f"{exc.filename or out_dir}: cannot write the edition: "
+                         f"{exc.strerror} — free space on the disk and build again (the "
+                         "previous edition, if any, is unchanged)") from None
     return BuildResult(pdf_path, report_path, report, warnings, archival_pdf,
                        Rendering(maker, pages, sandbox, edition_dir, furniture, config.slug,
                                  when.isoformat()))
+
+
+def _output_problems(out_dir: Path, name: str, inputs: list[Path]) -> list[Problem]:
+    """Before any work: the output folder is usable, the file names fit the file system,
+    and neither output would replace an input, a link or a device. A folder problem
+    raises :class:`OutputError` (exit 3); a refused output path is a problem (exit 2)."""
+    files.check_folder(out_dir, "output folder (--out-dir)")
+    files.check_name(out_dir, f".{name}.report.json.xxxxxxxx.part", "edition title")
+    files.recover(out_dir)  # a pair a killed build left half renamed
+    return [p for p in (files.refuse_output(out_dir / f"{name}{ext}", inputs, option="--out-dir")
+                        for ext in (".pdf", ".report.json")) if p is not None]
 
 
 VOLATILE = ("timings_s", "measure_cache")
@@ -233,14 +259,14 @@ def _sources(edition_dir: Path, config: EditionConfig,
              articles: list[Article]) -> dict[str, str]:
     """Files the edition is made from (relative path → sha256): edition.toml, the articles,
     every photo they use and every ad image."""
-    files = {edition_dir / "edition.toml"}
+    used = {edition_dir / "edition.toml"}
     for article in articles:
-        files.add(article.path.resolve())
-        files.update(image.path for image in article.images)
-        files.update(b.path for b in article.body if isinstance(b, Image))
-    files.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
+        used.add(article.path.resolve())
+        used.update(image.path for image in article.images)
+        used.update(b.path for b in article.body if isinstance(b, Image))
+    used.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
     return {str(p.relative_to(edition_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(files) if p.is_relative_to(edition_dir)}
+            for p in sorted(used) if p.is_relative_to(edition_dir)}
 
 
 

@@ -13,13 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from epaper import l10n
+from epaper.edition.checks import edition_font_problems, plan_problems
 from epaper.edition.config import EditionConfig, load_config
 from epaper.errors import EpaperError, InputErrors, Problem
-from epaper.ingest.article import read_article
+from epaper.ingest.article import image_trouble, read_article
 from epaper.layout.grid import load_layout
-from epaper.layout.paginate import PageSpec, check_plan
+from epaper.layout.paginate import PageSpec
 from epaper.model import Article
 from epaper.pages import PageMaker, duplicate_slugs
+from epaper.typeset import font_problems, image_problems, resolution_warnings
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 # files that look like an article but are never read as one: named so that nothing is lost
@@ -109,6 +111,11 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
                                 fix="put the article files in articles/"))
     articles: list[Article] = []
     for path in sources.articles:
+        if not path.resolve().is_relative_to(edition_dir):
+            problems.append(Problem(path, f"the article is a link to {path.resolve()}, outside "
+                                    "the edition folder", fix="copy the file into articles/ "
+                                    "instead of linking to it"))
+            continue
         try:
             articles.append(read_article(path, roots=[path.parent, articles_dir, edition_dir]))
         except InputErrors as exc:
@@ -124,9 +131,14 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
             raise
         problems += _section_problems(config, maker, {a.section for a in articles},
                                       edition_dir / "edition.toml")
-        explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-        problems += [Problem(edition_dir / "edition.toml", p.message, field=p.field, fix=p.fix)
-                     for p in check_plan(explicit, maker.templates, {a.slug for a in articles})]
+        toml = edition_dir / "edition.toml"
+        if when is not None:
+            problems += edition_font_problems(config, when, toml, maker.typesetter.fonts)
+        problems += plan_problems([PageSpec(p.section, p.template, dict(p.slots))
+                                   for p in config.pages], maker.templates,
+                                  {a.slug for a in articles}, toml)
+        problems += [p for a in articles for p in font_problems(a, maker.typesetter.fonts)]
+        problems += [p for a in articles for p in image_problems(a, maker.layout)]
     problems += duplicate_slugs(articles)
     if problems:
         raise InputErrors(problems)
@@ -134,7 +146,8 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
     lang = l10n.locale(config.locale).language
     articles = [a if a.lang else replace(a, lang=lang) for a in articles]
     maker.typesetter.check_fonts(articles)
-    warnings = sources.warnings() + [w for a in articles for w in a.warnings]
+    warnings = sources.warnings() + [w for a in articles for w in (
+        *a.warnings, *resolution_warnings(a, maker.layout))]
     own = load_config(edition_dir / "edition.toml")[0] if locale else config
     own_locale = own.locale if own is not None else config.locale
     return EditionInputs(edition_dir, config, when, sources, articles, maker, own_locale,
@@ -260,4 +273,8 @@ def _ad_problems(config: EditionConfig, edition_dir: Path) -> list[Problem]:
                                     f"ad image '{ad.image}' is not a file in the edition folder",
                                     field=f"ads.{n}.image",
                                     fix="put the ad image in the edition folder (e.g. ads/)"))
+        elif trouble := image_trouble(path):
+            problems.append(Problem(edition_dir / "edition.toml",
+                                    f"ad image '{ad.image}' {trouble[0]}",
+                                    field=f"ads.{n}.image", fix=trouble[1]))
     return problems

@@ -7,6 +7,7 @@ story changes measures that story alone.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -89,7 +90,9 @@ def _measure_chunk(articles: list[Article], spans: list[int], folders: list[Path
     assert _WORKER is not None
     warnings: list[str] = []
     sandbox = _WORKER.sandbox(folders)
-    return _WORKER.measure(articles, spans, sandbox, base, warnings), warnings
+    measured = _WORKER.measure(articles, spans, sandbox, base, warnings)
+    gc.collect()  # a worker ends without collecting: WeasyPrint's font folder goes now
+    return measured, warnings
 
 
 def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: Sequence[int],

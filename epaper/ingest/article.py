@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from PIL import Image as PILImage
+from PIL import ImageFile
 
 from epaper import l10n
 from epaper.errors import InputErrors, Problem
-from epaper.ingest.frontmatter import FrontMatter, parse_front_matter
+from epaper.files import NotRegularFile, TooLarge, read_regular
+from epaper.ingest.frontmatter import ID_PATTERN, FrontMatter, parse_front_matter
+from epaper.limits import limits
 from epaper.model import (
     Article,
     Block,
@@ -27,7 +32,12 @@ from epaper.model import (
 
 _RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?|!--)>")
 _SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # no-break spaces are kept: they are meant
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))  # soft hyphen, ZWSP, BOM
+# soft hyphen, ZWSP, BOM, and the bidi controls (an RLO would print "resigns" reversed)
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff" + _BIDI))
+_HIDDEN = re.compile(f"[{_BIDI}\u200b\u200c\u200d\u2060\ufeff]")
+MAX_NESTING = 100  # lists and quotes nested deeper than this are refused (markdown tokens)
+SHOWN_NESTING = 1  # the layouts set lists and quotes one level deep: deeper ones print flat
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -40,7 +50,8 @@ _IMAGE_MAGIC = (
 def _markdown(lang: str | None) -> MarkdownIt:
     """CommonMark with typographic dashes and the smart quotes of the story's language."""
     return MarkdownIt("commonmark", {"html": False, "typographer": True,
-                                     "quotes": list(l10n.quotes(lang))}).enable(
+                                     "quotes": list(l10n.quotes(lang)),
+                                     "maxNesting": 2 * MAX_NESTING + 4}).enable(
         ["replacements", "smartquotes"])
 
 
@@ -119,10 +130,19 @@ class _ArticleReader:
     # -- file and front matter -------------------------------------------------
 
     def read_text(self) -> str | None:
+        limit = limits().article_bytes
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path, limit)
         except FileNotFoundError:
             self.problem("file not found", fix="check the path")
+            return None
+        except NotRegularFile:
+            self.problem("not a regular file (a device, a pipe or a folder)",
+                         fix="give the article's .md file itself")
+            return None
+        except TooLarge:
+            self.problem(f"the article is larger than {limit:,} bytes",
+                         fix="split it, or raise EPAPER_MAX_ARTICLE_BYTES")
             return None
         except OSError as exc:
             self.problem(f"cannot read the file: {exc.strerror}")
@@ -183,6 +203,10 @@ class _ArticleReader:
                 if any(head.startswith(m) for m, _ in _IMAGE_MAGIC) or (
                     head[:4] == b"RIFF" and head[8:12] == b"WEBP"
                 ):
+                    trouble = image_trouble(candidate)
+                    if trouble:
+                        self.problem(f"image '{src}' {trouble[0]}", fix=trouble[1], **where)
+                        return None
                     return candidate
                 self.problem(f"image '{src}' is not a JPEG, PNG, GIF or WebP file",
                              fix="export the photo as JPEG or PNG", **where)
@@ -195,12 +219,28 @@ class _ArticleReader:
 
     def body(self, text: str, first_line: int, lang: str | None) -> tuple[Block, ...]:
         tokens = _markdown(lang).parse(text)
+        deepest = max((t.level for t in tokens), default=0)
+        if deepest >= 2 * MAX_NESTING:  # markdown-it stops there and drops the rest
+            where = next(t for t in tokens if t.level >= 2 * MAX_NESTING)
+            self.problem(f"lists or quotes nested more than {MAX_NESTING} levels deep",
+                         line=where.map[0] + first_line if where.map else first_line,
+                         fix="nest lists and quotes at most a few levels deep")
+            return ()
+        flat_at: int | None = None
         blocks: list[Block] = []
         kinds: list[str] = []  # enclosing containers: "quote", "ul", "ol"
         counters: list[int] = []
         pending_marker = ""
         for i, tok in enumerate(tokens):
             line = tok.map[0] + first_line if tok.map else None
+            if tok.type in ("blockquote_open", "bullet_list_open", "ordered_list_open") and \
+                    flat_at is None and (kinds.count("quote") >= SHOWN_NESTING
+                                         if tok.type == "blockquote_open" else
+                                         len(kinds) - kinds.count("quote") >= SHOWN_NESTING):
+                flat_at = line
+                self.warnings.append(f"{self.path}:{line}: lists or quotes nested deeper "
+                                     f"than {SHOWN_NESTING} level are printed flat "
+                                     "(every word is kept)")
             if tok.type == "blockquote_open":
                 kinds.append("quote")
             elif tok.type == "bullet_list_open":
@@ -256,11 +296,27 @@ class _ArticleReader:
         yaml_text, body_text, body_line = parts
         meta, problems = parse_front_matter(yaml_text, self.path, first_line=2)
         self.problems.extend(problems)
+        longest = limits().word_chars
+        for match in re.finditer(rf"\S{{{longest + 1},}}", text):
+            self.problem(f"a word of {len(match.group(0)):,} characters (more than "
+                         f"{longest:,}) cannot be set in columns",
+                         line=text.count("\n", 0, match.start()) + 1,
+                         fix="shorten it (a link shortener for a URL), or raise "
+                             "EPAPER_MAX_WORD_CHARS")
+        before = len(self.problems)
         lang = meta.lang if meta is not None else None
         body = self.body(body_text, body_line, lang)
-        if not any(isinstance(b, Paragraph) for b in body):
+        if len(self.problems) == before and not any(isinstance(b, Paragraph) for b in body):
             self.problem("the article has no body text", line=body_line,
                          fix="write the story below the closing '---' line")
+        for lineno, line_text in enumerate(text.split("\n"), start=1):
+            for hit in _HIDDEN.finditer(line_text):
+                char = hit.group(0)
+                what = "bidi control" if char in _BIDI else "zero-width character"
+                self.warnings.append(
+                    f"{self.path}:{lineno}:{hit.start() + 1}: {what} U+{ord(char):04X}"
+                    + (" removed: it would reorder the words in print" if char in _BIDI
+                       else ": invisible in print"))
         if _RAW_HTML.search(text):
             line = text[: _RAW_HTML.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
             self.warnings.append(f"{self.path}:{line}: raw HTML is printed as text, "
@@ -268,6 +324,10 @@ class _ArticleReader:
         if meta is None:
             return None
         images = self.images(meta, yaml_text)
+        if meta.slug is None and not re.fullmatch(ID_PATTERN, self.path.stem):
+            self.problem(f"the file name {self.path.stem!r} does not give a valid slug",
+                         fix="name the file with letters, digits, '-' and '_' only (e.g. "
+                             "harbor-piers.md), or give a 'slug:' in the front matter")
         if self.problems:
             return None
         return Article(
@@ -302,6 +362,44 @@ class _ArticleReader:
                 out.append(Image(path, _typeset(img.caption, lang), _typeset(img.credit, lang),
                                  img.columns, line and line + 1))
         return tuple(out)
+
+
+MAX_ASPECT = 12  # a photo longer than this in either direction cannot be set in columns
+
+
+def image_trouble(path: Path) -> tuple[str, str] | None:
+    """Why a photo cannot be printed (what, fix), or None: decoded whole with Pillow, so a
+    truncated or garbage file, a decompression bomb, an empty or absurdly thin image is
+    found before the build, not by the renderer."""
+    limit = limits()
+    if path.stat().st_size > limit.image_bytes:
+        return (f"is larger than {limit.image_bytes:,} bytes",
+                "export it smaller, or raise EPAPER_MAX_IMAGE_BYTES")
+    try:
+        with warnings.catch_warnings():
+            # our own pixel limit (below) decides; Pillow still refuses over twice its own
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                width, height = im.size
+                if width * height > limit.image_pixels:
+                    return (f"has {width}×{height} pixels, more than "
+                            f"{limit.image_pixels:,}", "scale it down, or raise "
+                            "EPAPER_MAX_IMAGE_PIXELS")
+                if not width or not height:
+                    return "has no pixels (zero width or height)", "export the photo again"
+                lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    im.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+        return (f"cannot be decoded ({exc or type(exc).__name__}): a truncated or damaged "
+                "file", "export the photo again as JPEG or PNG")
+    if max(width / height, height / width) > MAX_ASPECT:
+        return (f"is {width}×{height} pixels: too thin to set in a column (more than "
+                f"{MAX_ASPECT}:1)", "crop it to a printable shape")
+    return None
 
 
 def _find_line(text: str, needle: str) -> int | None:

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from epaper.errors import Problem
 from epaper.validation import validation_problems
 
-_ID = r"^[\w][\w-]*$"  # section ids and slugs: letters (any script), digits, _ and -
+ID_PATTERN = _ID = r"^[\w][\w-]*$"  # section ids and slugs: letters (any script), digits, _ and -
 
 
 class _Strict(BaseModel):
@@ -104,14 +104,66 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int, int] | 
     return (mark.line + 1, mark.column + 1) if mark is not None else None
 
 
+MAX_DEPTH = 20  # nested mappings and lists in the front matter
+MAX_ALIASES = 20  # YAML aliases (*name): an alias bomb is refused, not expanded
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, bounded: nesting depth and alias count are limited (a deep or
+    alias-bomb document is an error, not a crash or a hang), and a key given twice is an
+    error instead of silently winning."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (*name)",
+                    self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        finally:
+            self._depth -= 1
+
+    def compose_mapping_node(self, anchor: object) -> yaml.MappingNode:
+        node = super().compose_mapping_node(anchor)  # type: ignore[no-untyped-call]
+        seen: set[object] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key '{key.value}' is given twice", key.start_mark)
+                seen.add(key.value)
+        return node
+
+
+def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the data of a YAML document, read with the bounded loader."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+
+
 def parse_front_matter(
     text: str, path: Path, first_line: int
 ) -> tuple[FrontMatter | None, list[Problem]]:
     """Parse and validate the YAML text; ``first_line`` is its line number in the file."""
     offset = first_line - 1
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
+        root, data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
@@ -121,7 +173,10 @@ def parse_front_matter(
                 f"front matter is not valid YAML: {what}",
                 line=mark.line + 1 + offset if mark else first_line,
                 column=mark.column + 1 if mark else None,
-                fix="check indentation and quote values containing ':' or '#'",
+                fix="keep one of them" if "twice" in what else
+                "write the values out plainly, without aliases or deep nesting"
+                if "alias" in what or "nested" in what else
+                "check indentation and quote values containing ':' or '#'",
             )
         ]
     if data is None:

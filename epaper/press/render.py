@@ -41,8 +41,8 @@ class PressTemplates(Templates):
     """The layout's templates, its CSS in CMYK, and its press stylesheet after it."""
 
     def __init__(self, templates: Templates, press: Press) -> None:
+        self.press = press  # before the base class checks the CSS, which is ours in CMYK
         super().__init__(templates.layout, templates.fonts)
-        self.press = press
 
     def css(self, page_width: float, page_height: float) -> Markup:
         """The layout's CSS in CMYK, then ``press.css.j2``; every colour must have a CMYK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -57,11 +58,18 @@ class FontSet:
         maps = [_cmap(f.path) for f in self.faces if f.family in self.stacks[role]]
         missing: dict[str, None] = {}
         for char in text:
-            if char.isspace() or not char.isprintable():
+            if char.isspace():
                 continue
-            if not any(ord(char) in cmap for cmap in maps):
+            kind = unicodedata.category(char)
+            if kind in REFUSED:  # no font may stand for these, even one that maps them
                 missing[char] = None
+            elif kind != "Cf" and not any(ord(char) in cmap for cmap in maps):
+                missing[char] = None  # Cf (joiners, marks of direction) print as nothing
         return list(missing)
+
+
+REFUSED = {"Co": "a private-use character", "Cn": "an unassigned code point",
+           "Cs": "a lone surrogate", "Cc": "a control character"}
 
 
 @cache
@@ -138,9 +146,11 @@ def coverage_problems(
             line = source.count("\n", 0, index) + 1 if index >= 0 else None
             column = index - source.rfind("\n", 0, index) if index >= 0 else None
             families = " / ".join(fonts.stacks[role])
+            kind = REFUSED.get(unicodedata.category(char))
             problems.append(Problem(
-                path, f"character {char!r} (U+{ord(char):04X}) cannot be printed: "
-                f"no font of the {role} stack ({families}) has it",
+                path, f"character {char!r} (U+{ord(char):04X}) cannot be printed: " + (
+                    f"it is {kind}" if kind else
+                    f"no font of the {role} stack ({families}) has it"),
                 line=line, column=column, field=field,
                 fix="replace the character, or add a face that has it to fonts/fonts.toml"))
     return problems

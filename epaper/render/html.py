@@ -13,13 +13,9 @@ from functools import cache
 from pathlib import Path
 from types import TracebackType
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateSyntaxError,
-)
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
@@ -45,11 +41,45 @@ from epaper.render.fonts import FontSet, css_font_problems
 _TAGS = {"em": "em", "strong": "strong", "code": "code"}
 
 
-def inline(runs: Sequence[Run]) -> Markup:
-    """Runs as escaped inline HTML (``<em>``, ``<strong>``, dateline span)."""
+_LONG_WORD = re.compile(r"\S{20,}")
+
+
+def breakable(text: str) -> str:
+    """Escaped text in which a word too long for any column may break: a URL after ``/``
+    and ``.`` (and its other separators), anything else every 8 characters. Breaks are
+    ``<wbr>`` (WeasyPrint sets them as zero-width spaces, dropped when lines are read)."""
+    out, pos = [], 0
+    for match in _LONG_WORD.finditer(text):
+        out.append(str(escape(text[pos:match.start()])))
+        pieces, last = [], 0
+        word = match.group(0)
+        for cut in _cuts(word):
+            pieces.append(str(escape(word[last:cut])))
+            last = cut
+        pieces.append(str(escape(word[last:])))
+        out.append("<wbr>".join(p for p in pieces if p))
+        pos = match.end()
+    out.append(str(escape(text[pos:])))
+    return "".join(out)
+
+
+def _cuts(word: str) -> list[int]:
+    """Where a long word may break: after URL separators, and at most 8 characters apart."""
+    cuts, since = [], 0
+    for i in range(1, len(word)):
+        since += 1
+        if word[i - 1] in "/.?&=_~#:,;-" or since >= 8:
+            cuts.append(i)
+            since = 0
+    return cuts
+
+
+def inline(runs: Sequence[Run], breaks: bool = False) -> Markup:
+    """Runs as escaped inline HTML (``<em>``, ``<strong>``, dateline span). ``breaks``: long
+    words get break opportunities (measuring: a set line never runs past its column)."""
     out = []
     for run in runs:
-        html = str(escape(run.text))
+        html = breakable(run.text) if breaks else str(escape(run.text))
         for style in sorted(run.styles):
             if style == "dateline":
                 html = f'<span class="dateline">{html}</span>'
@@ -280,12 +310,14 @@ def column_items(galley: Galley, indices: Sequence[int],
 # -- rendering templates -------------------------------------------------------------------
 
 class Templates:
-    """The Jinja environment of one layout (its folder first, epaper's own second)."""
+    """The Jinja environment of one layout (its folder first, epaper's own second). Layout
+    templates are data a designer (or an uploaded edition) supplies: they run sandboxed, so
+    a template cannot reach Python's internals (``__class__``, ``os.system``…)."""
 
     def __init__(self, layout: Layout, fonts: FontSet) -> None:
         self.layout = layout
         self.fonts = fonts
-        self.env = Environment(
+        self.env = SandboxedEnvironment(
             loader=ChoiceLoader([*(FileSystemLoader(f) for f in layout.folders),
                                  FileSystemLoader(Path(__file__).parent / "templates")]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -308,6 +340,10 @@ class Templates:
         """A template rendered; a template mistake is one line: file:line: message."""
         try:
             return self.env.get_template(name).render(**context)
+        except SecurityError as exc:
+            raise LayoutError(f"{self.layout.folder}: template '{name}' tried an unsafe "
+                              f"operation ({exc}); layout templates may only format the "
+                              "values they are given") from None
         except TemplateSyntaxError as exc:
             raise LayoutError(f"{exc.filename or exc.name or name}:{exc.lineno}: "
                               f"{exc.message}") from None

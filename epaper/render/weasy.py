@@ -11,10 +11,12 @@ import atexit
 import copy
 import hashlib
 import logging
+import mimetypes
 import multiprocessing.util
 import os
 import shutil
 import signal
+import stat
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -103,7 +105,12 @@ class Sandbox:
 
 class SandboxFetcher(URLFetcher):
     """A URL fetcher that reads local files inside the sandbox and nothing else:
-    no network, no ``file:`` outside the allowed folders."""
+    no network, no ``file:`` outside the allowed folders.
+
+    A file is opened once, by descriptor, without following a symbolic link
+    (``O_NOFOLLOW``); the file actually opened (its path read back from the descriptor) must
+    be a regular file inside the sandbox. Checking a path and then opening it would let a
+    file swapped for a link between the two reads win."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
@@ -113,15 +120,31 @@ class SandboxFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path))
-            if self.sandbox.allows(path):
+            data = self._read(path)
+            if data is not None:
                 self.sandbox.fetched.append(str(path))
-                data = self.sandbox.convert(path) if self.sandbox.convert else None
-                if data is not None:  # not a file: URL, or WeasyPrint would read the file
-                    return URLFetcherResponse(f"converted:{path.name}", data,
+                converted = self.sandbox.convert(path) if self.sandbox.convert else None
+                if converted is not None:  # a press image, separated to CMYK
+                    return URLFetcherResponse(f"converted:{path.name}", converted,
                                               {"Content-Type": "image/jpeg"})
-                return super().fetch(url, headers)
+                mime = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
         self.sandbox.refused.append(url)
         raise _Refused(f"refused to read {url}")
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or not self.sandbox.allows(opened):
+                return None
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                return fh.read()
+        finally:
+            os.close(fd)
 
 
 class _Collect(logging.Handler):
@@ -234,7 +257,9 @@ def _walk(box: Any) -> Iterator[Any]:
 
 
 def _line_text(line: Any) -> str:
-    return "".join(b.text for b in _walk(line) if isinstance(b, boxes.TextBox))
+    # U+200B: the <wbr> break opportunities of long words (the source never holds one)
+    return "".join(b.text for b in _walk(line) if isinstance(b, boxes.TextBox)).replace(
+        "\u200b", "")
 
 
 def _marked(rendered: Rendered, attribute: str) -> Iterable[tuple[str, Any]]:
@@ -245,6 +270,19 @@ def _marked(rendered: Rendered, attribute: str) -> Iterable[tuple[str, Any]]:
                 value = element.get(attribute)
                 if value is not None:
                     yield value, box
+
+
+def marked_pages(rendered: Rendered, attribute: str = "data-m") -> dict[str, set[int]]:
+    """For each value of ``attribute``: the pages its elements were set on."""
+    pages: dict[str, set[int]] = {}
+    for n, page in enumerate(rendered.document.pages):
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and isinstance(box, boxes.BlockBox):
+                value = element.get(attribute)
+                if value is not None:
+                    pages.setdefault(value, set()).add(n)
+    return pages
 
 
 @dataclass(frozen=True)
@@ -279,6 +317,8 @@ class ColumnCheck:
     rewrapped: int  # ``.line`` paragraphs that did not set as exactly one line
     content_bottom: float  # lowest line bottom, points from the page top
     box_bottom: float
+    content_right: float = 0.0  # rightmost text, points from the page's left edge
+    box_right: float = 0.0
 
 
 def columns_set(rendered: Rendered) -> list[ColumnCheck]:
@@ -295,16 +335,21 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
                 rewrapped += count != 1
         bottoms = [lb.position_y + lb.height for lb in _walk(column)
                    if isinstance(lb, boxes.LineBox)]
+        rights = [b.position_x + b.width for b in _walk(column)
+                  if isinstance(b, boxes.TextBox) and b.text.strip()]
         out.append(ColumnCheck(text_lines, rewrapped,
                                max(bottoms, default=column.position_y) * PX_TO_PT,
-                               (column.position_y + column.margin_height()) * PX_TO_PT))
+                               (column.position_y + column.margin_height()) * PX_TO_PT,
+                               max(rights, default=column.position_x) * PX_TO_PT,
+                               (column.position_x + column.margin_width()) * PX_TO_PT))
     return out
 
 
 def check_columns(rendered: Rendered, planned: list[int], where: str,
                   extra_columns: bool = False) -> None:
     """Raise :class:`RenderError` unless every ``data-col`` element holds exactly the
-    planned number of text lines, each set as one line, none below the column's foot.
+    planned number of text lines, each set as one line, none below the column's foot or
+    past its right edge (a word wider than the column would print over the next one).
     ``extra_columns``: further columns may follow (the overset galley of a proof)."""
     checks = columns_set(rendered)
     if len(checks) < len(planned) or (len(checks) != len(planned) and not extra_columns):
@@ -316,3 +361,8 @@ def check_columns(rendered: Rendered, planned: list[int], where: str,
                 f"{where}: column {n + 1} did not set as planned ({check.text_lines} lines "
                 f"for {want}, {check.rewrapped} re-wrapped, bottom "
                 f"{check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
+        if check.content_right > check.box_right + 0.5:
+            raise RenderError(
+                f"{where}: column {n + 1} holds text {check.content_right - check.box_right:.1f}"
+                "pt wider than the column (a word that cannot break): shorten it or let the "
+                "layout's CSS break long words (overflow-wrap: anywhere)")
