@@ -38,6 +38,12 @@ class Line:
     hyphen: bool = False  # a hyphen is added at the end (the word goes on in the next line)
     first: bool = False
     last: bool = False
+    # set by the composer (epaper.compose); zero for lines WeasyPrint broke itself
+    letter_spacing: float = 0.0  # points after every character
+    word_spacing: float = 0.0  # points added to every space (negative: tightened)
+    planned: float = 0.0  # the width the line sets at before justification, points
+    space_ratio: float = 0.0  # a word space as justified over the natural space
+    break_kind: str = ""  # how the line ends inside a word: auto, explicit, syllable
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,18 @@ def build_galley(
     if not counts:
         raise RenderError("the story has no text lines to set")
     pitch = counts.most_common(1)[0][0]
+    located = {fb.index: _locate(fb.block.text, lines[fb.index], fb.block.marker, fb.index)
+               for fb in flow if isinstance(fb.block, Paragraph)}
+    return assemble(flow, located, heights, pitch, subhead_keep_lines)
+
+
+def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
+             heights: Mapping[int, float], pitch: float, subhead_keep_lines: int = 2) -> Galley:
+    """A galley from each paragraph's set lines and the unbreakable blocks' heights."""
     items: list[Item] = []
     for fb in flow:
         if isinstance(fb.block, Paragraph):
-            items.extend(_locate(fb.block.text, lines[fb.index], fb.block.marker, fb.index))
+            items.extend(lines[fb.index])
         else:
             natural = heights[fb.index]
             keep = subhead_keep_lines if isinstance(fb.block, Subhead) else 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from epaper.compose.settings import ComposerSettings, composer_settings
 from epaper.errors import LayoutError
 from epaper.resources import data_dir
 from epaper.units import to_pt
@@ -96,6 +97,7 @@ class Layout:
     css_template: str
     pages: PageRules | None = None
     base: Path | None = None  # a layout whose templates this one uses where it has none
+    composer: ComposerSettings = ComposerSettings()  # how body paragraphs break ([composer])
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -165,6 +167,7 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
             ) if "pages" in data else None,
             base=(data_dir("layouts") / str(data["templates"]["base"])).resolve()
             if "base" in data.get("templates", {}) else None,
+            composer=composer_settings(data.get("composer")),
         )
     except KeyError as exc:
         raise LayoutError(f"{toml}: missing setting '{exc.args[0]}'") from exc

@@ -7,7 +7,7 @@ Templates and CSS belong to the layout folder; this module only prepares what th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -124,6 +124,16 @@ class LineView:
     is_line: bool = True
     is_jump: bool = False
     space_before: float = 0.0
+    style: str = ""  # a composed line: its height, letter- and word-spacing
+    planned: float = 0.0  # a composed line: the width it must set at (checked after rendering)
+
+
+def line_style(line: Line) -> str:
+    """The inline CSS that sets a composed line as the composer planned it."""
+    if not line.planned:
+        return ""
+    return (f"height: {line.height:g}pt; letter-spacing: {line.letter_spacing:g}pt; "
+            f"word-spacing: {line.word_spacing:g}pt")
 
 
 @dataclass(frozen=True)
@@ -261,7 +271,8 @@ def column_items(galley: Galley, indices: Sequence[int],
             assert isinstance(view, ParaView)
             items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
                                   item.height, item.first, item.last, item.hyphen,
-                                  space_before=space))
+                                  space_before=space, style=line_style(item),
+                                  planned=item.planned))
         else:
             assert isinstance(view, BoxView)
             offset = (item.height - item.natural) / 2
@@ -299,6 +310,18 @@ class Templates:
 
 
 @dataclass(frozen=True)
+class ProbeView:
+    """A paragraph kind set once with a run of each style, for the composer to read the
+    layout's computed styles (``key``: story key, kind, noindent)."""
+
+    key: str
+    kind: str
+    noindent: bool
+    runs: tuple[Run, ...]
+    marker: bool
+
+
+@dataclass(frozen=True)
 class MeasureView:
     """One story in the measuring document."""
 
@@ -310,11 +333,15 @@ class MeasureView:
     lead: ImageView | None
     leads: tuple[tuple[int, float], ...]  # (lead columns, width)
     flow: tuple[ParaView | BoxView, ...]
+    composed: bool = False  # paragraphs are broken by the composer: only probes are set
+    probes: tuple[ProbeView, ...] = ()
 
 
 def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
                  spans: Sequence[tuple[int, float]], leads: Sequence[tuple[int, float]],
-                 column_width: float) -> MeasureView:
+                 column_width: float,
+                 probes: Mapping[tuple[str, bool], Sequence[frozenset[str]]] | None = None,
+                 ) -> MeasureView:
     """What to measure of one story: heads at ``spans`` (span, width), the lead photo at
     ``leads`` (columns, width), and the flow at ``column_width``."""
     views = flow_views(parts.flow, lang)
@@ -324,7 +351,11 @@ def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
     return MeasureView(key, lang, round(column_width, 3), heads, jump_label,
                        image_view(parts.lead) if parts.lead else None,
                        tuple((cols, round(width, 3)) for cols, width in leads),
-                       tuple(views[fb.index] for fb in parts.flow))
+                       tuple(views[fb.index] for fb in parts.flow), probes is not None,
+                       tuple(ProbeView(f"{key}:{kind}:{int(noindent)}", kind, noindent,
+                                       tuple(Run("x", c) for c in combos if "marker" not in c),
+                                       any("marker" in c for c in combos))
+                             for (kind, noindent), combos in (probes or {}).items()))
 
 
 def measure_html(templates: Templates, stories: Sequence[MeasureView], width: float) -> str:

@@ -24,10 +24,12 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as pdf_metadata
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from epaper.compose.shaping import TextStyle
 from epaper.errors import RenderError, SandboxError
 from epaper.layout.galley import MeasuredLine
 
 PX_TO_PT = 0.75
+WIDTH_TOLERANCE = 0.3  # points a composed line may differ from its plan (shaping rounding)
 VERSION = weasyprint.__version__
 
 # PDFs must not depend on the clock: WeasyPrint reads this for its dates.
@@ -208,6 +210,8 @@ class ColumnCheck:
     rewrapped: int  # ``.line`` paragraphs that did not set as exactly one line
     content_bottom: float  # lowest line bottom, points from the page top
     box_bottom: float
+    # composed lines (``data-w``) whose set width is not the planned one: (line, set, plan)
+    width_errors: tuple[tuple[int, float, float], ...] = ()
 
 
 def columns_set(rendered: Rendered) -> list[ColumnCheck]:
@@ -215,18 +219,25 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
     out = []
     for _key, column in _marked(rendered, "data-col"):
         text_lines = rewrapped = 0
+        errors: list[tuple[int, float, float]] = []
         for box in _walk(column):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.BlockBox) and element is not None and \
                     "line" in (element.get("class") or "").split():
-                count = sum(1 for b in _walk(box) if isinstance(b, boxes.LineBox))
-                text_lines += count
-                rewrapped += count != 1
+                line_boxes = [b for b in _walk(box) if isinstance(b, boxes.LineBox)]
+                text_lines += len(line_boxes)
+                rewrapped += len(line_boxes) != 1
+                planned = element.get("data-w")
+                if planned is not None and len(line_boxes) == 1:
+                    width = _set_width(line_boxes[0])
+                    if abs(width - float(planned)) > WIDTH_TOLERANCE:
+                        errors.append((text_lines, round(width, 2), float(planned)))
         bottoms = [lb.position_y + lb.height for lb in _walk(column)
                    if isinstance(lb, boxes.LineBox)]
         out.append(ColumnCheck(text_lines, rewrapped,
                                max(bottoms, default=column.position_y) * PX_TO_PT,
-                               (column.position_y + column.margin_height()) * PX_TO_PT))
+                               (column.position_y + column.margin_height()) * PX_TO_PT,
+                               tuple(errors)))
     return out
 
 
@@ -245,3 +256,66 @@ def check_columns(rendered: Rendered, planned: list[int], where: str,
                 f"{where}: column {n + 1} did not set as planned ({check.text_lines} lines "
                 f"for {want}, {check.rewrapped} re-wrapped, bottom "
                 f"{check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
+        if check.width_errors:
+            line, width, plan = check.width_errors[0]
+            raise RenderError(
+                f"{where}: column {n + 1}, line {line} set {width:.2f}pt wide where the "
+                f"composer planned {plan:.2f}pt ({len(check.width_errors)} line(s) differ): "
+                "WeasyPrint did not set the line as composed")
+
+
+# -- the composer's inputs and its check -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Probe:
+    """A paragraph kind as the layout's CSS sets it (points): where its lines start and end,
+    and the computed style of each probe run, in order."""
+
+    padding_left: float
+    padding_right: float
+    text_indent: float
+    line_height: float
+    styles: tuple[TextStyle, ...]
+
+
+def _text_style(style: Any) -> TextStyle:
+    spacing = style["letter_spacing"]
+    return TextStyle(tuple(style["font_family"]), int(style["font_weight"]),
+                     style["font_style"] != "normal", style["font_size"] * PX_TO_PT,
+                     None if spacing == "normal" else spacing * PX_TO_PT)
+
+
+def _length(value: Any, reference: float) -> float:
+    if getattr(value, "unit", None) == "%":
+        return value.value / 100 * reference
+    return float(getattr(value, "value", value) or 0.0) * PX_TO_PT
+
+
+def probes(rendered: Rendered) -> dict[str, Probe]:
+    """Every element marked ``data-probe``: its box geometry and its runs' styles."""
+    out: dict[str, Probe] = {}
+    for key, box in _marked(rendered, "data-probe"):
+        style = box.style
+        line_height = style["line_height"]
+        if getattr(line_height, "unit", None) == "px":
+            height = line_height.value * PX_TO_PT
+        elif line_height == "normal":
+            height = style["font_size"] * 1.2 * PX_TO_PT
+        else:
+            height = float(getattr(line_height, "value", line_height)) * style["font_size"] * \
+                PX_TO_PT
+        out[key] = Probe(box.padding_left * PX_TO_PT, box.padding_right * PX_TO_PT,
+                         _length(style["text_indent"], box.width * PX_TO_PT), height,
+                         tuple(_text_style(b.style) for b in _walk(box)
+                               if isinstance(b, boxes.TextBox) and b.text.strip()))
+    return out
+
+
+def _set_width(line_box: Any) -> float:
+    """A line's width as set before justification: its text boxes, justification taken out."""
+    total = 0.0
+    for b in _walk(line_box):
+        if isinstance(b, boxes.TextBox):
+            spaces = b.text.count(" ") + b.text.count("\u00a0")
+            total += b.width - (getattr(b, "justification_spacing", 0) or 0) * spaces
+    return total * PX_TO_PT
