@@ -75,13 +75,27 @@ class _Styled:
                 return style
         return self.spans[-1][2]
 
-    def width(self, a: int, b: int) -> float:
+    def width(self, a: int, b: int, ligatures: bool = True, spaced: bool = False) -> float:
         total = 0.0
         for s, e, style in self.spans:
             lo, hi = max(a, s), min(b, e)
             if lo < hi:
-                total += self.shaper.width(_SPACE.sub(" ", self.text[lo:hi]), style)
+                before = self.text[lo - 1] if lo > 0 else ""
+                after = self.text[hi] if hi < len(self.text) else ""
+                total += self.shaper.width(_SPACE.sub(" ", self.text[lo:hi]), style, ligatures,
+                                           before, after, spaced)
         return total
+
+    def boundary_spaces(self, a: int, b: int) -> float:
+        """What Pango adds with word-spacing to a space at either end of a run that has its
+        own letter-spacing: half that letter-spacing (measured on WeasyPrint 70)."""
+        extra = 0.0
+        for s, e, style in self.spans:
+            lo, hi = max(a, s), min(b, e)
+            if lo < hi and style.letter_spacing:
+                chunk = self.text[lo:hi]
+                extra += style.letter_spacing / 2 * (chunk[:1].isspace() + chunk[-1:].isspace())
+        return extra
 
     def adjustable(self, a: int, b: int) -> int:
         """Characters in ``a:b`` that take the line's letter-spacing (not fixed by a style)."""
@@ -111,7 +125,7 @@ def compose(runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle], sha
     text = styled.text
     base = styled.spans[0][2].size if styled.spans else 10.0
     base_style = styles[frozenset()]
-    space = shaper.width(" ", base_style)
+    space = shaper.width(" ", base_style, before="\uac00" if korean else "")
     ls_min = (settings.korean_letter_spacing_min if korean else settings.letter_spacing_min)
     ls_max = (settings.korean_letter_spacing_max if korean else settings.letter_spacing_max)
     ls_stretch, ls_shrink = ls_max * base, -ls_min * base
@@ -237,34 +251,30 @@ def _lines(styled: _Styled, items: list[Item], where: list[_Where], breaks: list
             start += 1
         body_end = len(text.rstrip()) if last else end
         width = measure.first if n == 0 else measure.rest
-        natural = styled.width(start, body_end) + (measure.marker if n == 0 else 0.0)
-        if hyphen:
-            natural += styled.shaper.width(HYPHEN, styled.style_at(end - 1))
         chunk = _SPACE.sub(" ", text[start:body_end])
         spaces = chunk.count(" ") + chunk.count("\u00a0") + (1 if n == 0 and measure.marker else 0)
         adj = styled.adjustable(start, body_end) + int(hyphen) + (
             measure.marker_chars if n == 0 else 0)
-        slack = width - natural
-        letter = word = 0.0
-        if slack < 0 or not last:
-            word_stretch = spaces * space * (settings.space_stretch if slack >= 0
-                                            else settings.space_shrink)
-            if slack >= 0:
-                letter_room = adj * ls_max
-                ratio = slack / (word_stretch + letter_room) if word_stretch + letter_room else 0
-                letter = (min(ratio, 1.0) * ls_max if spaces
-                          else min(slack / max(adj, 1), 4 * ls_max))
-            else:
-                letter_room = adj * -ls_min
-                ratio = slack / (word_stretch + letter_room) if word_stretch + letter_room else -1
-                letter = max(ratio, -1.0) * -ls_min
-                rest = slack - letter * adj
-                if spaces:
-                    word = rest / spaces - 0.002  # WeasyPrint justifies the last hair
-                if rest < -0.05 and not spaces or rest / max(spaces, 1) < -space * 0.5:
-                    overfull += 1
-        letter = round(letter, 4)
-        word = round(word, 4)
+        hyphen_style = styled.style_at(end - 1) if hyphen else None
+        marker = measure.marker if n == 0 else 0.0
+        natural = _natural(styled, start, body_end, marker, hyphen_style, True, False)
+        letter, word = _spacing(width - natural, last, spaces, adj, space, ls_min, ls_max,
+                                settings)
+        # Pango sets letter-spaced text without ligatures, and word-spacing makes each space
+        # an item of its own: measure the line again as it will be set
+        ligatures, spaced = abs(letter) < 0.001, word != 0
+        if not ligatures or spaced:
+            natural = _natural(styled, start, body_end, marker, hyphen_style, ligatures, spaced)
+            letter, word = _spacing(width - natural, last, spaces, adj, space, ls_min, ls_max,
+                                    settings)
+            if not ligatures and abs(letter) < 0.001:
+                letter = 0.001 if letter >= 0 else -0.001
+            if spaced and not word:
+                word = -0.001
+        if natural - width > 0.05 + adj * -ls_min + spaces * space * 0.5:
+            overfull += 1
+        if word:
+            natural += styled.boundary_spaces(start, body_end)
         set_natural = natural + letter * adj + word * spaces
         gap = space + letter + word + (
             max(0.0, width - set_natural) / spaces if spaces and not last else 0.0)
@@ -273,3 +283,32 @@ def _lines(styled: _Styled, items: list[Item], where: list[_Where], breaks: list
                            round(set_natural, 3), kind))
         start = at.end
     return Composed(tuple(out), emergency, overfull)
+
+
+def _natural(styled: _Styled, start: int, end: int, marker: float,
+             hyphen: TextStyle | None, ligatures: bool, spaced: bool) -> float:
+    width = styled.width(start, end, ligatures, spaced) + marker
+    if hyphen is not None:
+        width += styled.shaper.width(HYPHEN, hyphen, ligatures)
+    return width
+
+
+def _spacing(slack: float, last: bool, spaces: int, adj: int, space: float, ls_min: float,
+             ls_max: float, settings: ComposerSettings) -> tuple[float, float]:
+    """(letter-spacing, word-spacing) in points that bring a line's natural width to within
+    what WeasyPrint's justification fills (it only widens spaces)."""
+    letter = word = 0.0
+    if slack >= 0 and last:
+        return 0.0, 0.0
+    if slack >= 0:
+        stretch = spaces * space * settings.space_stretch + adj * ls_max
+        ratio = slack / stretch if stretch else 0.0
+        letter = min(ratio, 1.0) * ls_max if spaces else min(slack / max(adj, 1), 4 * ls_max)
+    else:
+        shrink = spaces * space * settings.space_shrink + adj * -ls_min
+        ratio = slack / shrink if shrink else -1.0
+        letter = max(ratio, -1.0) * -ls_min
+        rest = slack - letter * adj
+        if spaces:
+            word = rest / spaces - 0.002  # WeasyPrint's justification fills the last hair
+    return round(letter, 4), round(word, 4)

@@ -7,6 +7,7 @@ file, same size, same letter-spacing, same default OpenType features (kerning, l
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -61,36 +62,66 @@ class Shaper:
             self._faces[key] = min(faces, key=lambda f: _face_score(f, weight, italic))
         return self._faces[key]
 
-    def segments(self, text: str, style: TextStyle) -> list[tuple[Path, str]]:
+    def segments(self, text: str, style: TextStyle, before: str = "",
+                 after: str = "", spaced: bool = False) -> list[tuple[Path, str]]:
         """``text`` cut where the face changes: each character in the first family of the
-        stack that has it (the fallback WeasyPrint's Pango does)."""
+        stack that has it (the fallback Pango does). White space goes with the punctuation,
+        digit or symbol after it, else with the character before it (``before`` and
+        ``after``: the characters around ``text``), as Pango itemizes it. ``spaced``: the
+        spaces carry a word-spacing attribute, which makes each its own item, in the first
+        face that has it."""
         faces = [self.face(f, style.weight, style.italic) for f in style.families]
         out: list[tuple[Path, str]] = []
-        for char in text:
-            path = faces[0].path
-            for face in faces:
-                if ord(char) in _hb_font(face.path).cmap:
-                    path = face.path
-                    break
+        if before and text[:1].isspace():
+            out.append((self._pick(before, faces), ""))
+        for i, char in enumerate(text):
+            if char.isspace() and spaced:
+                path = self._pick(char, faces)
+            elif char.isspace():
+                following = text[i + 1] if i + 1 < len(text) else after
+                if out and not (following and not following.isspace()
+                                and not unicodedata.category(following).startswith("L")):
+                    out[-1] = (out[-1][0], out[-1][1] + char)
+                    continue
+                path = self._pick(following or char, faces)
+            else:
+                path = self._pick(char, faces)
             if out and out[-1][0] == path:
                 out[-1] = (path, out[-1][1] + char)
             else:
                 out.append((path, char))
         return out
 
-    def width(self, text: str, style: TextStyle) -> float:
-        """The advance of ``text`` in points, its own fixed letter-spacing included."""
-        total = sum(_advance(path, style.size, part) for path, part in self.segments(text, style))
+    @staticmethod
+    def _pick(char: str, faces: list[Face]) -> Path:
+        path = faces[0].path
+        for face in faces:
+            if ord(char) in _hb_font(face.path).cmap:
+                return face.path
+        return path
+
+    def width(self, text: str, style: TextStyle, ligatures: bool = True,
+              before: str = "", after: str = "", spaced: bool = False) -> float:
+        """The advance of ``text`` in points, its own fixed letter-spacing included.
+        ``ligatures=False``: as Pango shapes text that has letter-spacing (no ligatures).
+        ``before``, ``after``: the characters around the text (white space takes a face
+        from its neighbours). ``spaced``: the line has word-spacing (see ``segments``)."""
+        ligatures = ligatures and not style.letter_spacing
+        total = sum(_advance(path, style.size, part, ligatures)
+                    for path, part in self.segments(text, style, before, after, spaced) if part)
         if style.letter_spacing:
             total += style.letter_spacing * len(text)
         return total
 
 
+_NO_LIGATURES = {"liga": False, "clig": False}
+
+
 @lru_cache(maxsize=200_000)
-def _advance(path: Path, size: float, text: str) -> float:
+def _advance(path: Path, size: float, text: str, ligatures: bool = True) -> float:
     font = _hb_font(path)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
-    hb.shape(font.font, buf, {})
+    hb.shape(font.font, buf, {} if ligatures else _NO_LIGATURES)
     return sum(p.x_advance for p in buf.glyph_positions) / font.upem * size

@@ -210,8 +210,9 @@ class ColumnCheck:
     rewrapped: int  # ``.line`` paragraphs that did not set as exactly one line
     content_bottom: float  # lowest line bottom, points from the page top
     box_bottom: float
-    # composed lines (``data-w``) whose set width is not the planned one: (line, set, plan)
-    width_errors: tuple[tuple[int, float, float], ...] = ()
+    # composed lines (``data-w``) whose set width is not the planned one:
+    # (line number in the column, its text, set width, planned width)
+    width_errors: tuple[tuple[int, str, float, float], ...] = ()
 
 
 def columns_set(rendered: Rendered) -> list[ColumnCheck]:
@@ -219,7 +220,7 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
     out = []
     for _key, column in _marked(rendered, "data-col"):
         text_lines = rewrapped = 0
-        errors: list[tuple[int, float, float]] = []
+        errors: list[tuple[int, str, float, float]] = []
         for box in _walk(column):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.BlockBox) and element is not None and \
@@ -231,7 +232,8 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
                 if planned is not None and len(line_boxes) == 1:
                     width = _set_width(line_boxes[0])
                     if abs(width - float(planned)) > WIDTH_TOLERANCE:
-                        errors.append((text_lines, round(width, 2), float(planned)))
+                        errors.append((text_lines, _line_text(line_boxes[0]), round(width, 2),
+                                       float(planned)))
         bottoms = [lb.position_y + lb.height for lb in _walk(column)
                    if isinstance(lb, boxes.LineBox)]
         out.append(ColumnCheck(text_lines, rewrapped,
@@ -257,11 +259,11 @@ def check_columns(rendered: Rendered, planned: list[int], where: str,
                 f"for {want}, {check.rewrapped} re-wrapped, bottom "
                 f"{check.content_bottom:.1f}pt in a {check.box_bottom:.1f}pt box)")
         if check.width_errors:
-            line, width, plan = check.width_errors[0]
+            line, text, width, plan = check.width_errors[0]
             raise RenderError(
-                f"{where}: column {n + 1}, line {line} set {width:.2f}pt wide where the "
-                f"composer planned {plan:.2f}pt ({len(check.width_errors)} line(s) differ): "
-                "WeasyPrint did not set the line as composed")
+                f"{where}: column {n + 1}, line {line} ({text!r}) set {width:.2f}pt wide "
+                f"where the composer planned {plan:.2f}pt ({len(check.width_errors)} line(s) "
+                "differ): WeasyPrint did not set the line as composed")
 
 
 # -- the composer's inputs and its check -----------------------------------------------------
