@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from epaper.compose.quality import quality
 from epaper.errors import InputError, InputErrors, Problem, RenderError
 from epaper.files import write_atomic
 from epaper.ingest import read_article
@@ -85,6 +86,8 @@ class PreviewResult:
         data: dict[str, object] = {"article": str(self.story.article.path),
                                    "slug": self.story.article.slug}
         data.update(asdict(self.story.copyfit))
+        data["composition"] = {"breaker": self.story.galley.breaker, **quality(
+            [(self.story.galley, self.story.parts.flow)]).report()}
         data["warnings"] = self.warnings
         return data
 

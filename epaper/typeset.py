@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from epaper.compose.flow import MARKER, KindStyle, compose_flow, probe_runs
+from epaper.compose.flow import MARKER, KindStyle, compose_flow, greedy_ratios, probe_runs
 from epaper.compose.shaping import Shaper
 from epaper.errors import InputErrors, Problem, RenderError
 from epaper.layout.compose import FlowBlock, story_parts
@@ -70,7 +70,7 @@ class Typesetter:
         spans = sorted(set(spans))
         parts = [story_parts(a) for a in articles]
         composer = self.layout.composer
-        probes = [probe_runs(p.flow) if composer.total_fit else None for p in parts]
+        probes = [probe_runs(p.flow) for p in parts]
         views = []
         for n, (article, part) in enumerate(zip(articles, parts, strict=True)):
             # every width the lead photo may take, so placement may shrink or grow it
@@ -78,13 +78,13 @@ class Typesetter:
             views.append(measure_view(
                 f"s{n}", article, part, article.lang or "en",
                 [(s, grid.span(s)) for s in spans], [(c, grid.span(c)) for c in lead_cols],
-                grid.column_width, probes[n]))
+                grid.column_width, probes[n], composer.total_fit))
         html = measure_html(self.templates, views, grid.span(max(spans)))
         rendered = weasy.render(html, sandbox, base)
         if warnings is not None:
             warnings.extend(rendered.warnings)
         m = weasy.measure(rendered, pages=len(articles))
-        probed = weasy.probes(rendered) if composer.total_fit else {}
+        probed = weasy.probes(rendered)
         out = []
         for n, (article, part, view) in enumerate(zip(articles, parts, views, strict=True)):
             key = f"s{n}:"
@@ -92,12 +92,15 @@ class Typesetter:
                      if k.startswith(key) and k[len(key):].isdigit()}
             heights = {int(k[len(key):]): v for k, v in m.heights.items()
                        if k.startswith(key) and k[len(key):].isdigit()}
-            if probes[n] is not None:
-                galley = self._compose(article, part.flow, probes[n], probed, f"s{n}",
-                                       view.lang, heights, warnings)
+            kinds = self._kinds(probes[n], probed, f"s{n}")
+            if composer.total_fit:
+                galley = self._compose(article, part.flow, kinds, _hyphenation_tag(article),
+                                       heights, warnings)
             else:
                 galley = build_galley(part.flow, lines, heights,
                                       self.layout.story.subhead_keep_lines)
+                galley = greedy_ratios(galley, part.flow, kinds, self.shaper,
+                                       grid.column_width, view.lang)
 
             def snapped(kind: str, keys: Iterable[int], n: int = n,
                         pitch: float = galley.pitch) -> dict[int, float]:
@@ -108,11 +111,10 @@ class Typesetter:
                                     snapped("lead", [c for c, _ in view.leads])))
         return out
 
-    def _compose(self, article: Article, flow: Sequence[FlowBlock],
-                 combos: dict[tuple[str, bool], list[frozenset[str]]],
-                 probed: dict[str, weasy.Probe], key: str, lang: str,
-                 heights: dict[int, float], warnings: list[str] | None) -> Galley:
-        """The galley with every paragraph broken by the composer."""
+    @staticmethod
+    def _kinds(combos: dict[tuple[str, bool], list[frozenset[str]]],
+               probed: dict[str, weasy.Probe], key: str) -> dict[tuple[str, bool], KindStyle]:
+        """Each paragraph kind's geometry and run styles, as WeasyPrint computed them."""
         kinds = {}
         for (kind, noindent), styles in combos.items():
             probe = probed[f"{key}:{kind}:{int(noindent)}"]
@@ -120,6 +122,12 @@ class Typesetter:
             kinds[(kind, noindent)] = KindStyle(probe.padding_left, probe.padding_right,
                                                 probe.text_indent, probe.line_height,
                                                 dict(zip(order, probe.styles, strict=True)))
+        return kinds
+
+    def _compose(self, article: Article, flow: Sequence[FlowBlock],
+                 kinds: dict[tuple[str, bool], KindStyle], lang: str,
+                 heights: dict[int, float], warnings: list[str] | None) -> Galley:
+        """The galley with every paragraph broken by the composer."""
         if not kinds:
             raise RenderError(f"{article.path}: the story has no text lines to set")
         pitch = round(next(iter(kinds.values())).line_height, 2)
@@ -128,4 +136,13 @@ class Typesetter:
         if report.overfull and warnings is not None:
             warnings.append(f"{article.path.name}: {report.overfull} line(s) wider than the "
                             "column even at the tightest spacing (a word too long to break)")
-        return assemble(flow, lines, heights, pitch, self.layout.story.subhead_keep_lines)
+        return assemble(flow, lines, heights, pitch, self.layout.story.subhead_keep_lines,
+                        "total-fit", report.emergency)
+
+
+def _hyphenation_tag(article: Article) -> str:
+    """The article's language with the edition's region (``en`` in en_US: ``en-US``)."""
+    lang = article.lang or "en"
+    if article.region and "-" not in lang and "_" not in lang:
+        return f"{lang}-{article.region}"
+    return lang

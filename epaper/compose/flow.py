@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from epaper.compose.hyphens import dictionary_name
-from epaper.compose.paragraph import Measure, compose
+from epaper.compose.paragraph import HYPHEN, Measure, Styled, compose
 from epaper.compose.settings import ComposerSettings
 from epaper.compose.shaping import Shaper, TextStyle
 from epaper.layout.compose import FlowBlock
-from epaper.layout.galley import Line
+from epaper.layout.galley import Galley, Line
 from epaper.model import Paragraph, Run
 
 MARKER = "marker"  # the probe style key of a list marker
@@ -85,3 +85,35 @@ def compose_flow(flow: Sequence[FlowBlock], kinds: Mapping[tuple[str, bool], Kin
         out[fb.index] = lines
     return out, FlowReport(tuple(emergency), overfull)
 
+
+
+def greedy_ratios(galley: Galley, flow: Sequence[FlowBlock],
+                  kinds: Mapping[tuple[str, bool], KindStyle], shaper: Shaper,
+                  column_width: float, lang: str) -> Galley:
+    """The galley WeasyPrint broke, each justified line given its word-space ratio (as
+    WeasyPrint justifies: the whole slack goes to the spaces), for comparison."""
+    korean = lang.lower().startswith("ko")
+    blocks = {fb.index: fb for fb in flow}
+    items = []
+    for item in galley.items:
+        fb = blocks.get(item.block)
+        if isinstance(item, Line) and not item.last and fb is not None and \
+                isinstance(fb.block, Paragraph):
+            kind = kinds[(fb.block.kind, fb.noindent)]
+            styled = Styled(fb.block.runs, kind.styles, shaper)
+            inner = column_width - kind.padding_left - kind.padding_right
+            width = inner - (kind.text_indent if item.first else 0.0)
+            natural = styled.width(item.start, item.end)
+            if item.first and fb.block.marker:
+                natural += (shaper.width(fb.block.marker, kind.styles[frozenset({MARKER})])
+                            + shaper.width(" ", kind.styles[frozenset()]))
+            if item.hyphen:
+                natural += shaper.width(HYPHEN, styled.style_at(item.end - 1))
+            chunk = " ".join(fb.block.text[item.start:item.end].split())
+            spaces = chunk.count(" ") + chunk.count("\u00a0")
+            space = shaper.width(" ", kind.styles[frozenset()], before="\uac00" if korean else "")
+            if spaces:
+                ratio = ((width - natural) / spaces + space) / space
+                item = replace(item, space_ratio=round(max(ratio, 0.01), 4))
+        items.append(item)
+    return replace(galley, items=tuple(items))

@@ -55,7 +55,7 @@ class Composed:
     overfull: int  # lines wider than the column even at the tightest spacing
 
 
-class _Styled:
+class Styled:
     """The paragraph's text with each character's style (from its run)."""
 
     def __init__(self, runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle],
@@ -121,7 +121,7 @@ def compose(runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle], sha
             korean: bool, looseness: int = 0) -> Composed:
     """Break the paragraph of ``runs`` into justified lines by total fit. ``hyphenation``:
     the pyphen dictionary (None: none); ``korean``: lines may break between syllables."""
-    styled = _Styled(runs, styles, shaper)
+    styled = Styled(runs, styles, shaper)
     text = styled.text
     base = styled.spans[0][2].size if styled.spans else 10.0
     base_style = styles[frozenset()]
@@ -184,7 +184,7 @@ def compose(runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle], sha
                   settings, emergency)
 
 
-def _box(styled: _Styled, a: int, b: int, ls_stretch: float, ls_shrink: float) -> Box:
+def _box(styled: Styled, a: int, b: int, ls_stretch: float, ls_shrink: float) -> Box:
     adj = styled.adjustable(a, b)
     return Box(styled.width(a, b), adj * ls_stretch, adj * ls_shrink)
 
@@ -231,7 +231,7 @@ def _word_per_line(items: list[Item]) -> list:
     return out
 
 
-def _lines(styled: _Styled, items: list[Item], where: list[_Where], breaks: list,
+def _lines(styled: Styled, items: list[Item], where: list[_Where], breaks: list,
            measure: Measure, space: float, ls_min: float, ls_max: float,
            settings: ComposerSettings, emergency: bool) -> Composed:
     text = styled.text
@@ -271,6 +271,8 @@ def _lines(styled: _Styled, items: list[Item], where: list[_Where], breaks: list
                 letter = 0.001 if letter >= 0 else -0.001
             if spaced and not word:
                 word = -0.001
+        if ligatures:  # any letter-spacing attribute, even one Pango rounds to 0, unligates
+            letter = 0.0
         if natural - width > 0.05 + adj * -ls_min + spaces * space * 0.5:
             overfull += 1
         if word:
@@ -285,7 +287,7 @@ def _lines(styled: _Styled, items: list[Item], where: list[_Where], breaks: list
     return Composed(tuple(out), emergency, overfull)
 
 
-def _natural(styled: _Styled, start: int, end: int, marker: float,
+def _natural(styled: Styled, start: int, end: int, marker: float,
              hyphen: TextStyle | None, ligatures: bool, spaced: bool) -> float:
     width = styled.width(start, end, ligatures, spaced) + marker
     if hyphen is not None:

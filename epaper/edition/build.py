@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from epaper import __version__, l10n
 from epaper import pdf as pdftools
+from epaper.compose.quality import composition
 from epaper.edition.config import EditionConfig, load_config
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
 from epaper.errors import InputErrors, Problem, StrictFailure
@@ -169,7 +170,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     assert config is not None and when is not None
     locale_tag = config.locale
     lang = l10n.locale(locale_tag).language
-    articles = [a if a.lang else _with_lang(a, lang) for a in articles]
+    articles = [replace(a if a.lang else _with_lang(a, lang),
+                        region=l10n.locale(locale_tag).territory or "") for a in articles]
     warnings: list[str] = [w for a in articles for w in a.warnings]
     assert maker is not None
     maker.typesetter.check_fonts(articles)
@@ -372,6 +374,7 @@ def _report(config: EditionConfig, when: date, pages: Pages, warnings: list[str]
                     "pdf_bytes": len(data),
                     "labels": [p.label for p in pages.pages]},
         **body,
+        "composition": composition(pages.measures.values(), maker.layout.composer.breaker),
         "measure_cache": asdict(stats),
         "versions": {"epaper": __version__, "weasyprint": weasy.VERSION,
                      "fonts": maker.typesetter.fonts.versions()},

@@ -52,7 +52,7 @@ def story_key(article: Article, environment: str) -> str:
     """The cache key of one story: its file, its photos, where it lives, the environment."""
     digest = hashlib.sha256(environment.encode())
     digest.update(str(article.path.resolve()).encode())
-    digest.update(f"lang={article.lang}".encode())  # the edition's locale may set it
+    digest.update(f"lang={article.lang}:{article.region}".encode())  # the edition's locale
     digest.update(article.path.read_bytes())
     for image in article.images:
         digest.update(image.path.read_bytes())

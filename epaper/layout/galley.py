@@ -64,6 +64,8 @@ Item = Line | Box
 class Galley:
     items: tuple[Item, ...]
     pitch: float  # the body line height: the grid every box snaps to
+    breaker: str = "greedy"  # who broke the lines: "total-fit" (epaper) or "greedy" (WeasyPrint)
+    emergency: tuple[int, ...] = ()  # paragraphs set past the composer's tolerance
 
     @property
     def text_lines(self) -> int:
@@ -120,7 +122,8 @@ def build_galley(
 
 
 def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
-             heights: Mapping[int, float], pitch: float, subhead_keep_lines: int = 2) -> Galley:
+             heights: Mapping[int, float], pitch: float, subhead_keep_lines: int = 2,
+             breaker: str = "greedy", emergency: tuple[int, ...] = ()) -> Galley:
     """A galley from each paragraph's set lines and the unbreakable blocks' heights."""
     items: list[Item] = []
     for fb in flow:
@@ -130,4 +133,4 @@ def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
             natural = heights[fb.index]
             keep = subhead_keep_lines if isinstance(fb.block, Subhead) else 0
             items.append(Box(fb.index, snap(natural, pitch), natural, fb.floats, keep))
-    return Galley(tuple(items), pitch)
+    return Galley(tuple(items), pitch, breaker, emergency)

@@ -341,7 +341,7 @@ def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
                  spans: Sequence[tuple[int, float]], leads: Sequence[tuple[int, float]],
                  column_width: float,
                  probes: Mapping[tuple[str, bool], Sequence[frozenset[str]]] | None = None,
-                 ) -> MeasureView:
+                 composed: bool = False) -> MeasureView:
     """What to measure of one story: heads at ``spans`` (span, width), the lead photo at
     ``leads`` (columns, width), and the flow at ``column_width``."""
     views = flow_views(parts.flow, lang)
@@ -351,7 +351,7 @@ def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
     return MeasureView(key, lang, round(column_width, 3), heads, jump_label,
                        image_view(parts.lead) if parts.lead else None,
                        tuple((cols, round(width, 3)) for cols, width in leads),
-                       tuple(views[fb.index] for fb in parts.flow), probes is not None,
+                       tuple(views[fb.index] for fb in parts.flow), composed,
                        tuple(ProbeView(f"{key}:{kind}:{int(noindent)}", kind, noindent,
                                        tuple(Run("x", c) for c in combos if "marker" not in c),
                                        any("marker" in c for c in combos))
