@@ -54,12 +54,38 @@ def inline(runs: Sequence[Run]) -> Markup:
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+# short words a display line should not end with (they go down with the next word)
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for and or but nor with from as into onto via per than".split())
+_BIND_LAST = 18  # characters: the last two words go together when they are this short
+
+
+def head_words(text: str) -> list[str]:
+    """A headline, deck or pull quote cut into the pieces a line may break between: no
+    line ends with a short function word, and the last line holds at least two words."""
+    words = text.split()
+    pieces: list[str] = []
+    for word in words:
+        if pieces and pieces[-1].split("\u00a0")[-1].lower().strip("“‘\"'(") in \
+                _FUNCTION_WORDS:
+            pieces[-1] += "\u00a0" + word
+        else:
+            pieces.append(word)
+    if len(pieces) > 2 and "\u00a0" not in pieces[-2] + pieces[-1] and \
+            len(pieces[-2]) + len(pieces[-1]) + 1 <= _BIND_LAST:
+        pieces[-2:] = [pieces[-2] + "\u00a0" + pieces[-1]]
+    return pieces
+
+
 def keep_words(text: str) -> Markup:
-    """Wrap each word so lines break only between words. Only Korean needs it (Hangul may
-    break between any two syllables); Latin words already hold together."""
+    """Display text (headline, deck, pull quote) that breaks only between words, never after
+    a short function word, and never leaves one word alone on its last line. Korean words
+    are wrapped whole (Hangul may otherwise break between any two syllables)."""
+    pieces = head_words(text)
     if not _HANGUL.search(text):
-        return escape(text)
-    return Markup(" ".join(f'<span class="word">{escape(w)}</span>' for w in text.split()))
+        return Markup(" ".join(str(escape(p)) for p in pieces))
+    return Markup(" ".join(f'<span class="word">{escape(p.replace(chr(160), " "))}</span>'
+                           for p in pieces))
 
 
 def slice_runs(runs: Sequence[Run], start: int, end: int) -> tuple[Run, ...]:
@@ -214,6 +240,16 @@ def head_view(article: Article, span: int, lang: str) -> HeadView:
                     l10n.medium_date(stamp, lang) if stamp and article.bylines else "")
 
 
+def unquote(text: str) -> str:
+    """A pull quote without the quotation marks it came with: the template adds its own."""
+    text = text.strip()
+    if text[:1] in "“\"‘„«" and text[-1:] in "”\"’»“" and len(text) > 1:
+        inner = text[1:-1]
+        if not any(q in inner for q in "“”\""):
+            return inner
+    return text
+
+
 def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | BoxView]:
     """One view per flow block, by flow index."""
     views: dict[int, ParaView | BoxView] = {}
@@ -226,7 +262,7 @@ def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | Box
         elif isinstance(b, Rule):
             views[fb.index] = BoxView(fb.index, "rule")
         elif isinstance(b, PullQuote):
-            views[fb.index] = BoxView(fb.index, "pull", text=b.text)
+            views[fb.index] = BoxView(fb.index, "pull", text=unquote(b.text))
         elif isinstance(b, Image):
             views[fb.index] = BoxView(fb.index, "photo", image=image_view(b))
         elif isinstance(b, Related):
