@@ -71,7 +71,7 @@ def head_words(text: str) -> list[str]:
             pieces[-1] += "\u00a0" + word
         else:
             pieces.append(word)
-    if len(pieces) > 2 and "\u00a0" not in pieces[-2] + pieces[-1] and \
+    if len(pieces) > 2 and "\u00a0" not in pieces[-1] and \
             len(pieces[-2]) + len(pieces[-1]) + 1 <= _BIND_LAST:
         pieces[-2:] = [pieces[-2] + "\u00a0" + pieces[-1]]
     return pieces
