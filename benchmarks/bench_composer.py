@@ -37,16 +37,22 @@ from epaper.compose.settings import ComposerSettings  # noqa: E402
 from epaper.edition.config import load_config  # noqa: E402
 from epaper.ingest import check_articles  # noqa: E402
 from epaper.layout.compose import story_parts  # noqa: E402
+from epaper.layout.galley import Galley, Line  # noqa: E402
 from epaper.layout.grid import load_layout  # noqa: E402
 from epaper.model import Article, Paragraph  # noqa: E402
 from epaper.pages import PageMaker  # noqa: E402
 from epaper.typeset import Typesetter  # noqa: E402
 
 BREAKERS = ("total-fit", "greedy")
+# the composer without the house letter-spacing range: word spaces only, as Typst justifies
+PLAIN = "total-fit, no letter-spacing"
 
 
 def _layout(breaker: str):
     layout = load_layout("broadsheet")
+    if breaker == PLAIN:
+        return replace(layout, composer=replace(layout.composer, letter_spacing_min=0.0,
+                                                letter_spacing_max=0.0))
     return replace(layout, composer=replace(layout.composer, breaker=breaker))
 
 
@@ -79,7 +85,17 @@ def measure(breaker: str, articles, folders, base, runs: int):
         measures = setter.measure(articles, [setter.layout.story.default_columns], sandbox, base)
         times.append(time.perf_counter() - t0)
     figures = quality([(m.galley, m.parts.flow) for m in measures]).report()
-    return figures, round(statistics.median(times), 3)
+    english = quality([(_body_only(m), m.parts.flow) for m in measures
+                       if not (m.article.lang or "en").startswith("ko")]).report()
+    return figures, english, round(statistics.median(times), 3)
+
+
+def _body_only(m) -> Galley:
+    """The galley's lines of plain body paragraphs (what Typst sets here too)."""
+    kinds = {fb.index for fb in m.parts.flow
+             if isinstance(fb.block, Paragraph) and fb.block.kind == "p"}
+    return replace(m.galley, items=tuple(i for i in m.galley.items
+                                         if isinstance(i, Line) and i.block in kinds))
 
 
 # -- Typst --------------------------------------------------------------------------------
@@ -169,9 +185,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, (articles, folders, base) in corpora(Path(tmp), args.generated).items():
             row: dict[str, object] = {"stories": len(articles)}
-            for breaker in BREAKERS:
-                figures, seconds = measure(breaker, articles, folders, base, args.runs)
+            for breaker in (*BREAKERS, PLAIN):
+                figures, english, seconds = measure(breaker, articles, folders, base,
+                                                    args.runs)
                 row[breaker] = {**figures, "measure_s": seconds}
+                if name != "edition-ko":
+                    row[f"{breaker} (English body, as Typst)"] = english
             if name != "edition-ko":
                 row["typst"] = typst_quality(articles, width, Path(tmp))
             result["corpora"][name] = row  # type: ignore[index]

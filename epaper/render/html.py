@@ -6,6 +6,7 @@ Templates and CSS belong to the layout folder; this module only prepares what th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -293,16 +294,29 @@ def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head
                      frame.lead_width, tuple(columns), rules)
 
 
+def feather_gaps(starts: Sequence[int], feather: float, pitch: float) -> dict[int, float]:
+    """Space before block starts that adds up to ``feather`` before each, given as whole grid
+    lines spread evenly through the column, so that baselines stay on the grid across the
+    gutters. What is less than a line stays at the column's foot."""
+    total = feather * len(starts)
+    lines = min(len(starts), math.floor(total / pitch + 0.05)) if pitch > 0 else 0
+    if lines <= 0:
+        return {}
+    chosen = {starts[int((j + 0.5) * len(starts) / lines)] for j in range(lines)}
+    return {k: pitch for k in chosen}
+
+
 def column_items(galley: Galley, indices: Sequence[int],
                  views: dict[int, ParaView | BoxView],
                  feather: float = 0.0) -> tuple[LineView | SlotView, ...]:
-    """The column's lines and boxes; ``feather`` is added before each new block."""
+    """The column's lines and boxes; ``feather`` is added before each new block (in whole
+    grid lines, see :func:`feather_gaps`)."""
     items: list[LineView | SlotView] = []
-    starts = set(block_starts(galley, indices)) if feather else set()
+    gaps = feather_gaps(block_starts(galley, indices), feather, galley.pitch) if feather else {}
     for k, i in enumerate(indices):
         item = galley.items[i]
         view = views[item.block]
-        space = feather if k in starts else 0.0
+        space = gaps.get(k, 0.0)
         if isinstance(item, Line):
             assert isinstance(view, ParaView)
             items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
