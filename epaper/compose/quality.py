@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from epaper.compose.hyphens import unbreakable
+from epaper.compose.korean import is_hangul
 from epaper.layout.compose import FlowBlock
 from epaper.layout.galley import Galley, Line
 from epaper.model import Paragraph
@@ -50,6 +51,8 @@ def forbidden(text: str, line: Line) -> bool:
     end = line.end
     if line.last or end >= len(text) or text[end - 1].isspace() or text[end].isspace():
         return False
+    if is_hangul(text[end - 1]) and is_hangul(text[end]):
+        return False  # between two Korean syllables: a legal break, even in "2,400명이"
     start = end
     while start > 0 and not text[start - 1].isspace():
         start -= 1

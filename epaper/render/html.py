@@ -159,8 +159,12 @@ def line_style(line: Line) -> str:
     """The inline CSS that sets a composed line as the composer planned it."""
     if not line.planned:
         return ""
-    return (f"height: {line.height:g}pt; letter-spacing: {line.letter_spacing:g}pt; "
-            f"word-spacing: {line.word_spacing:g}pt")
+    parts = [f"height: {line.height:g}pt"]
+    if line.letter_spacing:
+        parts.append(f"letter-spacing: {line.letter_spacing:g}pt")
+    if line.word_spacing:
+        parts.append(f"word-spacing: {line.word_spacing:g}pt")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
