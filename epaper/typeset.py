@@ -137,7 +137,7 @@ class Typesetter:
             warnings.append(f"{article.path.name}: {report.overfull} line(s) wider than the "
                             "column even at the tightest spacing (a word too long to break)")
         return assemble(flow, lines, heights, pitch, self.layout.story.subhead_keep_lines,
-                        "total-fit", report.emergency)
+                        "total-fit", report.emergency, report.alternatives)
 
 
 def _hyphenation_tag(article: Article) -> str:

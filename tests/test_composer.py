@@ -255,3 +255,26 @@ def test_the_greedy_path_stays_behind_the_switch(tmp_path: Path) -> None:
     assert report["breaker"] == "greedy"
     assert all(i.planned == 0 for i in result.story.galley.items if isinstance(i, Line))
     assert report["space_ratio_median"] > 1.0
+
+
+def test_copyfit_loosens_paragraphs_to_fill_a_fixed_frame() -> None:
+    setter = Setter("broadsheet")
+    from epaper.preview import Depth
+
+    natural = setter.preview(SAMPLES / "opinion-night-desk.md", 3)
+    deeper = setter.preview(SAMPLES / "opinion-night-desk.md", 3, Depth.parse("40lines"))
+    story = deeper.story
+    assert story.looseness.loosened, "no paragraph was set looser to fill the frame"
+    assert story.galley.text_lines > natural.story.galley.text_lines
+    assert deeper.report()["composition"]["loosened_paragraphs"] == \
+        len(story.looseness.loosened)
+    # every word still set once, in order: the lines of each paragraph rebuild its text
+    texts = {fb.index: fb.block.text for fb in story.parts.flow if hasattr(fb.block, "runs")}
+    rebuilt: dict[int, str] = {}
+    for item in story.galley.items:
+        if isinstance(item, Line):
+            rebuilt[item.block] = rebuilt.get(item.block, "") + " " + \
+                texts[item.block][item.start:item.end]
+    for block, text in texts.items():
+        assert rebuilt[block].split() == [w for w in text.split()] or \
+            "".join(rebuilt[block].split()) == "".join(text.split()), block

@@ -88,6 +88,18 @@ def break_lines(items: list[Item], widths: tuple[float, float], params: Params,
     (first line, every other line); None when no set of breaks keeps every line within
     the tolerance. ``looseness``: prefer a solution with that many lines more (or fewer)
     than the best, when one is feasible."""
+    options = break_options(items, widths, params)
+    if not options:
+        return None
+    best = min(options, key=lambda n: (options[n][0], n))
+    chosen = options.get(best + looseness, options[best]) if looseness else options[best]
+    return chosen[1]
+
+
+def break_options(items: list[Item], widths: tuple[float, float],
+                  params: Params) -> dict[int, tuple[float, list[Break]]]:
+    """For every number of lines the paragraph can be set in within the tolerance: the
+    least total demerits and the breaks that give them (InDesign's copyfit freedom)."""
     sums_w = [0.0]
     sums_y = [0.0]
     sums_z = [0.0]
@@ -170,19 +182,18 @@ def break_lines(items: list[Item], widths: tuple[float, float], params: Params,
                 active[key] = _Node(b, line, fitness, hyphens, sums_w[after], sums_y[after],
                                     sums_z[after], demerits, ratio, node)
         if not active:
-            return None
-    ends = [n for n in active.values() if n.position == last_index]
-    if not ends:
-        return None
-    chosen = min(ends, key=lambda n: (n.demerits, n.line))
-    if looseness:
-        wanted = chosen.line + looseness
-        same = [n for n in ends if n.line == wanted]
-        if same:
-            chosen = min(same, key=lambda n: n.demerits)
-    out: list[Break] = []
-    node: _Node | None = chosen
-    while node is not None and node.previous is not None:
-        out.append(Break(node.position, node.line, node.ratio))
-        node = node.previous
-    return out[::-1]
+            return {}
+    best: dict[int, _Node] = {}
+    for end in active.values():
+        if end.position == last_index and (end.line not in best
+                                           or end.demerits < best[end.line].demerits):
+            best[end.line] = end
+    out: dict[int, tuple[float, list[Break]]] = {}
+    for count, chosen in best.items():
+        path: list[Break] = []
+        node: _Node | None = chosen
+        while node is not None and node.previous is not None:
+            path.append(Break(node.position, node.line, node.ratio))
+            node = node.previous
+        out[count] = (chosen.demerits, path[::-1])
+    return out

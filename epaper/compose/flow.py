@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from epaper.compose.hyphens import dictionary_name
-from epaper.compose.paragraph import HYPHEN, Measure, Styled, compose
+from epaper.compose.paragraph import HYPHEN, Measure, SetLine, Styled, compose
 from epaper.compose.settings import ComposerSettings
 from epaper.compose.shaping import Shaper, TextStyle
 from epaper.layout.compose import FlowBlock
@@ -45,6 +45,8 @@ def probe_runs(flow: Sequence[FlowBlock]) -> dict[tuple[str, bool], list[frozens
 class FlowReport:
     emergency: tuple[int, ...]  # flow indices of paragraphs set past the tolerance
     overfull: int
+    # paragraphs that can be set a line shorter (-1) or longer (+1) within the tolerance
+    alternatives: Mapping[int, Mapping[int, tuple[Line, ...]]] = field(default_factory=dict)
 
 
 def compose_flow(flow: Sequence[FlowBlock], kinds: Mapping[tuple[str, bool], KindStyle],
@@ -59,6 +61,7 @@ def compose_flow(flow: Sequence[FlowBlock], kinds: Mapping[tuple[str, bool], Kin
     out: dict[int, list[Line]] = {}
     emergency: list[int] = []
     overfull = 0
+    alternatives: dict[int, dict[int, tuple[Line, ...]]] = {}
     for fb in flow:
         block = fb.block
         if not isinstance(block, Paragraph):
@@ -77,13 +80,18 @@ def compose_flow(flow: Sequence[FlowBlock], kinds: Mapping[tuple[str, bool], Kin
         if composed.emergency:
             emergency.append(fb.index)
         overfull += composed.overfull
-        lines = []
-        for n, sl in enumerate(composed.lines):
-            lines.append(Line(fb.index, sl.start, sl.end, pitch, sl.hyphen, n == 0, sl.last,
-                              sl.letter_spacing, sl.word_spacing, sl.planned,
-                              0.0 if sl.last else sl.space_ratio, sl.hyphen_kind))
-        out[fb.index] = lines
-    return out, FlowReport(tuple(emergency), overfull)
+        out[fb.index] = _galley_lines(fb.index, composed.lines, pitch)
+        if composed.alternatives:
+            alternatives[fb.index] = {change: tuple(_galley_lines(fb.index, lines, pitch))
+                                      for change, lines in composed.alternatives.items()}
+    return out, FlowReport(tuple(emergency), overfull, alternatives)
+
+
+def _galley_lines(block: int, lines: Sequence[SetLine], pitch: float) -> list[Line]:
+    return [Line(block, sl.start, sl.end, pitch, sl.hyphen, n == 0, sl.last,
+                 sl.letter_spacing, sl.word_spacing, sl.planned,
+                 0.0 if sl.last else sl.space_ratio, sl.hyphen_kind)
+            for n, sl in enumerate(lines)]
 
 
 

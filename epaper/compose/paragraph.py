@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from epaper.compose.breaker import INFINITY, Box, Glue, Item, Params, Penalty, break_lines
+from epaper.compose.breaker import (
+    INFINITY,
+    Box,
+    Glue,
+    Item,
+    Params,
+    Penalty,
+    break_lines,
+    break_options,
+)
 from epaper.compose.hyphens import hyphen_points, unbreakable
 from epaper.compose.korean import can_break_between, is_hangul
 from epaper.compose.settings import ComposerSettings
@@ -53,6 +62,8 @@ class Composed:
     lines: tuple[SetLine, ...]
     emergency: bool  # the first pass found no breaks within the tolerance
     overfull: int  # lines wider than the column even at the tightest spacing
+    # the paragraph set one line shorter (-1) or longer (+1) within the tolerance
+    alternatives: Mapping[int, tuple[SetLine, ...]] = field(default_factory=dict)
 
 
 class Styled:
@@ -170,7 +181,11 @@ def compose(runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle], sha
                     settings.final_hyphen_demerits / 2)
     widths = (measure.first, measure.rest)
     emergency = False
-    breaks = break_lines(items, widths, params, looseness)
+    options = break_options(items, widths, params)
+    breaks = None
+    if options:
+        best = min(options, key=lambda n: (options[n][0], n))
+        breaks = options.get(best + looseness, options[best])[1]
     if breaks is None:
         emergency = True
         for tolerance in (settings.emergency_tolerance, INFINITY ** 3):
@@ -180,8 +195,17 @@ def compose(runs: Sequence[Run], styles: Mapping[frozenset[str], TextStyle], sha
                 break
     if breaks is None:  # a word wider than the column: one line per word, reported overfull
         breaks = _word_per_line(items)
-    return _lines(styled, items, where, breaks, measure, space, ls_min * base, ls_max * base,
-                  settings, emergency)
+    composed = _lines(styled, items, where, breaks, measure, space, ls_min * base,
+                      ls_max * base, settings, emergency)
+    if emergency or looseness:
+        return composed
+    alternatives = {}
+    for change in (-1, 1):
+        if best + change in options:
+            alternatives[change] = _lines(styled, items, where, options[best + change][1],
+                                          measure, space, ls_min * base, ls_max * base,
+                                          settings, False).lines
+    return replace(composed, alternatives=alternatives)
 
 
 def _box(styled: Styled, a: int, b: int, ls_stretch: float, ls_shrink: float) -> Box:

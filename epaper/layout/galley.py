@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from epaper.errors import RenderError
 from epaper.layout.compose import FlowBlock
@@ -66,10 +66,28 @@ class Galley:
     pitch: float  # the body line height: the grid every box snaps to
     breaker: str = "greedy"  # who broke the lines: "total-fit" (epaper) or "greedy" (WeasyPrint)
     emergency: tuple[int, ...] = ()  # paragraphs set past the composer's tolerance
+    # the composer's freedom: paragraph block → {-1 or +1: its lines set one line shorter or
+    # longer within the tolerance}
+    alternatives: Mapping[int, Mapping[int, tuple[Line, ...]]] = field(default_factory=dict)
 
     @property
     def text_lines(self) -> int:
         return sum(1 for i in self.items if isinstance(i, Line))
+
+    def loosened(self, changes: Mapping[int, int]) -> Galley:
+        """The galley with paragraphs set a line shorter or longer (``changes``: block →
+        -1 or +1, from :attr:`alternatives`); every word stays, in order."""
+        items: list[Item] = []
+        done: set[int] = set()
+        for item in self.items:
+            change = changes.get(item.block, 0) if isinstance(item, Line) else 0
+            if not change or item.block not in self.alternatives or \
+                    change not in self.alternatives[item.block]:
+                items.append(item)
+            elif item.block not in done:
+                done.add(item.block)
+                items.extend(self.alternatives[item.block][change])
+        return replace(self, items=tuple(items))
 
 
 def snap(height: float, pitch: float) -> float:
@@ -123,7 +141,9 @@ def build_galley(
 
 def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
              heights: Mapping[int, float], pitch: float, subhead_keep_lines: int = 2,
-             breaker: str = "greedy", emergency: tuple[int, ...] = ()) -> Galley:
+             breaker: str = "greedy", emergency: tuple[int, ...] = (),
+             alternatives: Mapping[int, Mapping[int, tuple[Line, ...]]] | None = None,
+             ) -> Galley:
     """A galley from each paragraph's set lines and the unbreakable blocks' heights."""
     items: list[Item] = []
     for fb in flow:
@@ -133,4 +153,4 @@ def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
             natural = heights[fb.index]
             keep = subhead_keep_lines if isinstance(fb.block, Subhead) else 0
             items.append(Box(fb.index, snap(natural, pitch), natural, fb.floats, keep))
-    return Galley(tuple(items), pitch, breaker, emergency)
+    return Galley(tuple(items), pitch, breaker, emergency, alternatives or {})
