@@ -51,8 +51,9 @@ PLAIN = "total-fit, no letter-spacing"
 def _layout(breaker: str):
     layout = load_layout("broadsheet")
     if breaker == PLAIN:
-        return replace(layout, composer=replace(layout.composer, letter_spacing_min=0.0,
-                                                letter_spacing_max=0.0))
+        return replace(layout, composer=replace(
+            layout.composer, letter_spacing_min=0.0, letter_spacing_max=0.0,
+            korean_letter_spacing_min=0.0, korean_letter_spacing_max=0.0))
     return replace(layout, composer=replace(layout.composer, breaker=breaker))
 
 
@@ -76,18 +77,26 @@ def corpora(tmp: Path, generated: int) -> dict[str, tuple[list[Article], list[Pa
     return out
 
 
-def measure(breaker: str, articles, folders, base, runs: int):
-    setter = Typesetter(_layout(breaker))
-    sandbox = setter.sandbox(folders)
-    times, measures = [], []
+def measure(articles, folders, base, runs: int) -> dict[str, tuple]:
+    """Each breaker's figures and its median measuring time; the breakers take turns in
+    every run, so that the machine's load weighs on all of them alike."""
+    setters = {b: Typesetter(_layout(b)) for b in (*BREAKERS, PLAIN)}
+    times: dict[str, list[float]] = {b: [] for b in setters}
+    measures: dict[str, list] = {}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        measures = setter.measure(articles, [setter.layout.story.default_columns], sandbox, base)
-        times.append(time.perf_counter() - t0)
-    figures = quality([(m.galley, m.parts.flow) for m in measures]).report()
-    english = quality([(_body_only(m), m.parts.flow) for m in measures
-                       if not (m.article.lang or "en").startswith("ko")]).report()
-    return figures, english, round(statistics.median(times), 3)
+        for breaker, setter in setters.items():
+            sandbox = setter.sandbox(folders)
+            t0 = time.perf_counter()
+            measures[breaker] = setter.measure(articles, [setter.layout.story.default_columns],
+                                               sandbox, base)
+            times[breaker].append(time.perf_counter() - t0)
+    out = {}
+    for breaker, ms in measures.items():
+        figures = quality([(m.galley, m.parts.flow) for m in ms]).report()
+        english = quality([(_body_only(m), m.parts.flow) for m in ms
+                           if not (m.article.lang or "en").startswith("ko")]).report()
+        out[breaker] = (figures, english, round(statistics.median(times[breaker]), 3))
+    return out
 
 
 def _body_only(m) -> Galley:
@@ -159,14 +168,17 @@ def typst_quality(articles: list[Article], width: float, tmp: Path) -> dict[str,
             "hyphenated": round(hyphenated / max(lines, 1), 4), "compile_s": round(elapsed, 3)}
 
 
-def build_time(breaker: str, articles, folder: Path, runs: int) -> float:
-    times = []
+def build_times(articles, folder: Path, runs: int) -> dict[str, float]:
+    """Median time of a whole page build (measure, place, render, check) per breaker, the
+    breakers taking turns."""
+    times: dict[str, list[float]] = {b: [] for b in BREAKERS}
     for _ in range(runs):
-        maker = PageMaker(_layout(breaker))
-        t0 = time.perf_counter()
-        maker.make(articles, [folder], folder)
-        times.append(time.perf_counter() - t0)
-    return round(statistics.median(times), 3)
+        for breaker in BREAKERS:
+            maker = PageMaker(_layout(breaker))
+            t0 = time.perf_counter()
+            maker.make(articles, [folder], folder)
+            times[breaker].append(time.perf_counter() - t0)
+    return {b: round(statistics.median(t), 3) for b, t in times.items()}
 
 
 def main() -> None:
@@ -185,9 +197,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, (articles, folders, base) in corpora(Path(tmp), args.generated).items():
             row: dict[str, object] = {"stories": len(articles)}
-            for breaker in (*BREAKERS, PLAIN):
-                figures, english, seconds = measure(breaker, articles, folders, base,
-                                                    args.runs)
+            for breaker, (figures, english, seconds) in measure(articles, folders, base,
+                                                                args.runs).items():
                 row[breaker] = {**figures, "measure_s": seconds}
                 if name != "edition-ko":
                     row[f"{breaker} (English body, as Typst)"] = english
@@ -197,8 +208,7 @@ def main() -> None:
             print(name, json.dumps(row), flush=True)
         gen = Path(tmp) / "generated"
         gen_articles = check_articles(sorted(gen.glob("*.md")))
-        result["page_build_s"] = {b: build_time(b, gen_articles, gen, args.runs)
-                                  for b in BREAKERS}
+        result["page_build_s"] = build_times(gen_articles, gen, args.runs)
     print("page build", result["page_build_s"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@ by total fit, and each line given the letter- and word-spacing that justifies it
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -281,22 +282,22 @@ def _lines(styled: Styled, items: list[Item], where: list[_Where], breaks: list,
             measure.marker_chars if n == 0 else 0)
         hyphen_style = styled.style_at(end - 1) if hyphen else None
         marker = measure.marker if n == 0 else 0.0
-        natural = _natural(styled, start, body_end, marker, hyphen_style, True, False)
-        letter, word = _spacing(width - natural, last, spaces, adj, space, ls_min, ls_max,
-                                settings)
         # Pango sets letter-spaced text without ligatures, and word-spacing makes each space
-        # an item of its own: measure the line again as it will be set
-        ligatures, spaced = abs(letter) < 0.001, word != 0
-        if not ligatures or spaced:
+        # an item of its own: measure the line as it will be set, until that agrees
+        ligatures, spaced = True, False
+        for _ in range(3):
             natural = _natural(styled, start, body_end, marker, hyphen_style, ligatures, spaced)
             letter, word = _spacing(width - natural, last, spaces, adj, space, ls_min, ls_max,
                                     settings)
-            if not ligatures and abs(letter) < 0.001:
-                letter = 0.001 if letter >= 0 else -0.001
-            if spaced and not word:
-                word = -0.001
-        if ligatures:  # any letter-spacing attribute, even one Pango rounds to 0, unligates
-            letter = 0.0
+            if (letter == 0, word != 0) == (ligatures, spaced):
+                break
+            ligatures, spaced = letter == 0, word != 0
+        else:  # no agreement: set it without ligatures, spaced, a step tighter (safe)
+            natural = _natural(styled, start, body_end, marker, hyphen_style, False, True)
+            letter, word = _spacing(width - natural, last, spaces, adj, space, ls_min, ls_max,
+                                    settings)
+            letter = letter or -LETTER_STEP
+            word = _word_for(width - natural, letter, adj, spaces) or -WORD_STEP
         if natural - width > 0.05 + adj * -ls_min + spaces * space * 0.5:
             overfull += 1
         if word:
@@ -319,11 +320,27 @@ def _natural(styled: Styled, start: int, end: int, marker: float,
     return width
 
 
+LETTER_STEP = 0.005  # points: letter-spacing is set in these steps (see render.html)
+WORD_STEP = 0.01  # points: word-spacing likewise
+
+
+def _toward_zero(value: float, step: float) -> float:
+    return math.trunc(round(value / step, 6)) * step
+
+
+def _word_for(slack: float, letter: float, adj: int, spaces: int) -> float:
+    """The word-spacing that brings the line within its width once ``letter`` is set (0
+    when it already fits: WeasyPrint's justification widens the spaces the rest)."""
+    rest = slack - letter * adj
+    if rest >= 0 or not spaces:
+        return 0.0
+    return round(math.floor(rest / spaces / WORD_STEP) * WORD_STEP, 4)
+
+
 def _spacing(slack: float, last: bool, spaces: int, adj: int, space: float, ls_min: float,
              ls_max: float, settings: ComposerSettings) -> tuple[float, float]:
-    """(letter-spacing, word-spacing) in points that bring a line's natural width to within
-    what WeasyPrint's justification fills (it only widens spaces)."""
-    letter = word = 0.0
+    """(letter-spacing, word-spacing) in points, in whole steps, that bring a line's natural
+    width to within what WeasyPrint's justification fills (it only widens spaces)."""
     if slack >= 0 and last:
         return 0.0, 0.0
     if slack >= 0:
@@ -334,7 +351,5 @@ def _spacing(slack: float, last: bool, spaces: int, adj: int, space: float, ls_m
         shrink = spaces * space * settings.space_shrink + adj * -ls_min
         ratio = slack / shrink if shrink else -1.0
         letter = max(ratio, -1.0) * -ls_min
-        rest = slack - letter * adj
-        if spaces:
-            word = rest / spaces - 0.002  # WeasyPrint's justification fills the last hair
-    return round(letter, 4), round(word, 4)
+    letter = round(_toward_zero(letter, LETTER_STEP), 4)
+    return letter, _word_for(slack, letter, adj, spaces)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from epaper import l10n
+from epaper.compose.paragraph import LETTER_STEP, WORD_STEP
 from epaper.layout.compose import FlowBlock, StoryParts
 from epaper.layout.fit import Fit, block_starts
 from epaper.layout.galley import Galley, Line
@@ -151,20 +152,52 @@ class LineView:
     is_line: bool = True
     is_jump: bool = False
     space_before: float = 0.0
-    style: str = ""  # a composed line: its height, letter- and word-spacing
+    style: str = ""  # a composed line: spacing out of the classes' range
+    spacing: str = ""  # a composed line: its letter- and word-spacing classes
     planned: float = 0.0  # a composed line: the width it must set at (checked after rendering)
 
 
-def line_style(line: Line) -> str:
-    """The inline CSS that sets a composed line as the composer planned it."""
-    if not line.planned:
+LETTER_CLASSES = (-0.5, 0.8)  # points: letter-spacing steps that have a class (see css)
+WORD_CLASSES = (-3.0, 0.0)
+
+
+def _step_class(prefix: str, value: float, step: float, bounds: tuple[float, float]) -> str:
+    n = round(value / step)
+    if not value or abs(n * step - value) > 1e-6 or not bounds[0] <= value <= bounds[1]:
         return ""
-    parts = [f"height: {line.height:g}pt"]
-    if line.letter_spacing:
-        parts.append(f"letter-spacing: {line.letter_spacing:g}pt")
-    if line.word_spacing:
-        parts.append(f"word-spacing: {line.word_spacing:g}pt")
-    return "; ".join(parts)
+    return f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
+
+
+def spacing_css() -> str:
+    """One class per letter- and word-spacing step a composed line may take: classes cost
+    WeasyPrint much less than a style attribute on every line."""
+    rules = []
+    for prefix, step, (low, high), prop in (("ls", LETTER_STEP, LETTER_CLASSES,
+                                             "letter-spacing"),
+                                            ("ws", WORD_STEP, WORD_CLASSES, "word-spacing")):
+        for n in range(round(low / step), round(high / step) + 1):
+            if n:
+                name = f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
+                rules.append(f".para.line.{name} {{ {prop}: {n * step:.3f}pt }}")
+    return "\n".join(rules)
+
+
+def line_style(line: Line) -> tuple[str, str]:
+    """The classes (and, out of their range, the inline CSS) that set a composed line as
+    the composer planned it: its letter- and word-spacing."""
+    if not line.planned:
+        return "", ""
+    classes, style = [], []
+    for prefix, value, step, bounds, prop in (
+            ("ls", line.letter_spacing, LETTER_STEP, LETTER_CLASSES, "letter-spacing"),
+            ("ws", line.word_spacing, WORD_STEP, WORD_CLASSES, "word-spacing")):
+        if value:
+            name = _step_class(prefix, value, step, bounds)
+            if name:
+                classes.append(name)
+            else:
+                style.append(f"{prop}: {value:g}pt")
+    return " ".join(classes), "; ".join(style)
 
 
 @dataclass(frozen=True)
@@ -323,9 +356,10 @@ def column_items(galley: Galley, indices: Sequence[int],
         space = gaps.get(k, 0.0)
         if isinstance(item, Line):
             assert isinstance(view, ParaView)
+            spacing, style = line_style(item)
             items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
                                   item.height, item.first, item.last, item.hyphen,
-                                  space_before=space, style=line_style(item),
+                                  space_before=space, style=style, spacing=spacing,
                                   planned=item.planned))
         else:
             assert isinstance(view, BoxView)
@@ -355,7 +389,7 @@ class Templates:
         css = self.env.get_template(self.layout.css_template).render(
             font_faces=Markup(self.fonts.font_face_css()), stack=stack,
             page_width=round(page_width, 3), page_height=round(page_height, 3))
-        return Markup(css)
+        return Markup(css + "\n" + spacing_css())
 
     def render(self, name: str, lang: str, page_width: float, page_height: float,
                **context: object) -> str:
