@@ -25,7 +25,7 @@ from epaper.model import Article
 from epaper.render import weasy
 from epaper.typeset import Typesetter
 
-_CACHE_FORMAT = b"epaper-measure-1\n"
+_CACHE_FORMAT = b"epaper-measure-2\n"  # 2: composed lines (epaper.compose)
 
 
 @cache
