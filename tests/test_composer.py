@@ -24,8 +24,8 @@ from epaper.layout.grid import load_layout
 from epaper.model import Run
 from epaper.preview import Setter
 from epaper.render import weasy
+from epaper.render.display import head_words, unquote
 from epaper.render.fonts import load_fonts
-from epaper.render.html import head_words, unquote
 
 SERIF = ("Epaper Serif", "Epaper Serif KO")
 BASE = TextStyle(SERIF, 400, False, 9.5, None)
