@@ -95,6 +95,7 @@ class Article:
     published: datetime | None = None
     updated: datetime | None = None
     lang: str | None = None  # None: the edition's locale decides, else English
+    region: str = ""  # the edition locale's territory (US, GB, KR): hyphenation patterns
     priority: int = 3
     tagline: str = ""
     pullquotes: tuple[str, ...] = ()

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from epaper.compose.quality import quality
 from epaper.errors import InputError, InputErrors, Problem, RenderError, WriteError
 from epaper.files import check_folder, refuse_output, write_atomic
 from epaper.ingest import read_article
 from epaper.layout.compose import StoryParts
+from epaper.layout.copyfit import Looseness, copyfit_looseness
 from epaper.layout.fit import Fit, FitRules
 from epaper.layout.galley import Galley, Line
 from epaper.layout.grid import Layout
@@ -69,6 +71,7 @@ class SetStory:
     fit: Fit
     copyfit: Copyfit
     lang: str
+    looseness: Looseness = Looseness()  # paragraphs set a line tighter or looser to fit
 
 
 @dataclass
@@ -85,6 +88,10 @@ class PreviewResult:
         data: dict[str, object] = {"article": str(self.story.article.path),
                                    "slug": self.story.article.slug}
         data.update(asdict(self.story.copyfit))
+        data["composition"] = {"breaker": self.story.galley.breaker, **quality(
+            [(self.story.galley, self.story.parts.flow)]).report(),
+            "tightened_paragraphs": len(self.story.looseness.tightened),
+            "loosened_paragraphs": len(self.story.looseness.loosened)}
         data["warnings"] = self.warnings
         return data
 
@@ -115,9 +122,15 @@ class Setter:
             frame = frame.with_depth(head + depth.lines * m.galley.pitch)
         else:
             frame = frame.with_depth(depth.points or 0.0)
-        fit = fit_frame(m.galley, frame, self.rules)
-        return SetStory(article, m.parts, m.galley, frame, fit,
-                        copyfit(m.galley, fit, frame, m.parts.flow), m.lang)
+        galley = m.galley
+        fit = fit_frame(galley, frame, self.rules)
+        looseness = Looseness()
+        if depth is not None and galley.alternatives:  # a fixed frame: copyfit to it
+            galley, fit, looseness = copyfit_looseness(
+                galley, fit, lambda g: fit_frame(g, frame, self.rules),
+                lambda g, f: copyfit(g, f, frame, m.parts.flow).underset_lines)
+        return SetStory(article, m.parts, galley, frame, fit,
+                        copyfit(galley, fit, frame, m.parts.flow), m.lang, looseness)
 
     def preview(self, path: Path, columns: int | None = None, depth: Depth | None = None,
                 roots: Sequence[Path] = (), lang: str | None = None) -> PreviewResult:

@@ -14,9 +14,11 @@ from pathlib import Path
 from PIL import Image as PILImage
 
 from epaper import l10n
-from epaper.errors import InputErrors, Problem
-from epaper.layout.compose import story_parts
-from epaper.layout.galley import build_galley, snap
+from epaper.compose.flow import MARKER, KindStyle, compose_flow, greedy_ratios, probe_runs
+from epaper.compose.shaping import Shaper
+from epaper.errors import InputErrors, Problem, RenderError
+from epaper.layout.compose import FlowBlock, story_parts
+from epaper.layout.galley import Galley, assemble, build_galley, snap
 from epaper.layout.grid import Layout, load_layout
 from epaper.layout.measured import StoryMeasure
 from epaper.model import Article, Image, Paragraph
@@ -116,6 +118,7 @@ class Typesetter:
         self.layout = layout if isinstance(layout, Layout) else load_layout(layout)
         self.fonts = fonts or load_fonts()
         self.templates = Templates(self.layout, self.fonts)
+        self.shaper = Shaper(self.fonts)
 
     def check_fonts(self, articles: Iterable[Article]) -> None:
         """Raise :class:`InputErrors` for every character the fonts cannot print."""
@@ -135,6 +138,8 @@ class Typesetter:
         grid = self.layout.grid
         spans = sorted(set(spans))
         parts = [story_parts(a) for a in articles]
+        composer = self.layout.composer
+        probes = [probe_runs(p.flow) for p in parts]
         views = []
         for n, (article, part) in enumerate(zip(articles, parts, strict=True)):
             # every width the lead photo may take, so placement may shrink or grow it
@@ -142,7 +147,7 @@ class Typesetter:
             views.append(measure_view(
                 f"s{n}", article, part, article.lang or "en",
                 [(s, grid.span(s)) for s in spans], [(c, grid.span(c)) for c in lead_cols],
-                grid.column_width))
+                grid.column_width, probes[n], composer.total_fit))
         html = measure_html(self.templates, views, grid.span(max(spans)))
         rendered = weasy.render(html, sandbox, base)
         if warnings is not None:
@@ -150,6 +155,7 @@ class Typesetter:
         if rendered.page_count != len(articles):
             raise InputErrors(_too_long(articles, rendered))
         m = weasy.measure(rendered, pages=len(articles))
+        probed = weasy.probes(rendered)
         out = []
         for n, (article, part, view) in enumerate(zip(articles, parts, views, strict=True)):
             key = f"s{n}:"
@@ -157,8 +163,15 @@ class Typesetter:
                      if k.startswith(key) and k[len(key):].isdigit()}
             heights = {int(k[len(key):]): v for k, v in m.heights.items()
                        if k.startswith(key) and k[len(key):].isdigit()}
-            galley = build_galley(part.flow, lines, heights,
-                                  self.layout.story.subhead_keep_lines)
+            kinds = self._kinds(probes[n], probed, f"s{n}")
+            if composer.total_fit:
+                galley = self._compose(article, part.flow, kinds, _hyphenation_tag(article),
+                                       heights, warnings)
+            else:
+                galley = build_galley(part.flow, lines, heights,
+                                      self.layout.story.subhead_keep_lines)
+                galley = greedy_ratios(galley, part.flow, kinds, self.shaper,
+                                       grid.column_width, view.lang)
 
             def snapped(kind: str, keys: Iterable[int], n: int = n,
                         pitch: float = galley.pitch) -> dict[int, float]:
@@ -168,3 +181,39 @@ class Typesetter:
                                     snapped("jhead", spans),
                                     snapped("lead", [c for c, _ in view.leads])))
         return out
+
+    @staticmethod
+    def _kinds(combos: dict[tuple[str, bool], list[frozenset[str]]],
+               probed: dict[str, weasy.Probe], key: str) -> dict[tuple[str, bool], KindStyle]:
+        """Each paragraph kind's geometry and run styles, as WeasyPrint computed them."""
+        kinds = {}
+        for (kind, noindent), styles in combos.items():
+            probe = probed[f"{key}:{kind}:{int(noindent)}"]
+            order = [c for c in styles if MARKER not in c] + [c for c in styles if MARKER in c]
+            kinds[(kind, noindent)] = KindStyle(probe.padding_left, probe.padding_right,
+                                                probe.text_indent, probe.line_height,
+                                                dict(zip(order, probe.styles, strict=True)))
+        return kinds
+
+    def _compose(self, article: Article, flow: Sequence[FlowBlock],
+                 kinds: dict[tuple[str, bool], KindStyle], lang: str,
+                 heights: dict[int, float], warnings: list[str] | None) -> Galley:
+        """The galley with every paragraph broken by the composer."""
+        if not kinds:
+            raise RenderError(f"{article.path}: the story has no text lines to set")
+        pitch = round(next(iter(kinds.values())).line_height, 2)
+        lines, report = compose_flow(flow, kinds, self.shaper, self.layout.composer,
+                                     self.layout.grid.column_width, lang, pitch)
+        if report.overfull and warnings is not None:
+            warnings.append(f"{article.path.name}: {report.overfull} line(s) wider than the "
+                            "column even at the tightest spacing (a word too long to break)")
+        return assemble(flow, lines, heights, pitch, self.layout.story.subhead_keep_lines,
+                        "total-fit", report.emergency, report.alternatives)
+
+
+def _hyphenation_tag(article: Article) -> str:
+    """The article's language with the edition's region (``en`` in en_US: ``en-US``)."""
+    lang = article.lang or "en"
+    if article.region and "-" not in lang and "_" not in lang:
+        return f"{lang}-{article.region}"
+    return lang

@@ -310,3 +310,14 @@ def test_rebuild_after_one_story_changes_in_parallel(tmp_path: Path) -> None:
     assert cache["stories"] - cache["cached"] == 1  # only the changed story was measured
     assert again.pdf_path.read_bytes() != before
     assert all(s["words_set"] == s["words_in_source"] for s in again.report["stories"])
+
+
+def test_editions_are_set_by_the_composer(english, korean) -> None:
+    for result in (english, korean):
+        figures = result.report["composition"]
+        name = result.report["edition"]["title"]
+        assert figures["breaker"] == "total-fit", name
+        assert figures["forbidden_breaks"] == 0, (name, figures)
+        assert figures["longest_hyphen_run"] <= 2, (name, figures)
+        assert figures["space_ratio_p95"] <= 2.3, (name, figures)
+        assert figures["looser_than_2"] <= 0.05, (name, figures)

@@ -183,7 +183,10 @@ def test_a_story_too_long_to_measure_is_named(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(typeset, "measure_html", short_page)
     path = tmp_path / "endless.md"
     path.write_text("---\nheadline: H\nsection: national\n---\n"
-                    + "\n\n".join(f"Paragraph {n} of a story that goes on." for n in range(400))
+                    # subheads are set by WeasyPrint in the measuring pass (paragraphs are
+                    # composed by epaper): 400 of them overrun the short measuring page
+                    + "\n\n".join(f"## Subhead {n}\n\nParagraph {n} of a story that goes on."
+                                  for n in range(400))
                     + "\n", encoding="utf-8")
     with pytest.raises(InputErrors) as err:
         Setter("broadsheet").preview(path, 2)

@@ -15,13 +15,14 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
+from epaper.compose.quality import composition
 from epaper.edition.checks import ads_report
 from epaper.edition.config import EditionConfig
 from epaper.edition.inputs import EditionInputs, read_edition
@@ -141,6 +142,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     inputs = read_edition(edition_dir, day, locale, skip=[out_dir])
     config, when, articles, maker = inputs.config, inputs.day, inputs.articles, inputs.maker
     locale_tag = config.locale
+    region = l10n.locale(locale_tag).territory or ""
+    articles = [replace(a, region=region) for a in articles]  # hyphenation: en_US, en_GB…
     warnings = list(inputs.warnings)
     articles_dir = edition_dir / "articles"
     own_name = f"{config.slug}-{when.isoformat()}"
@@ -370,6 +373,7 @@ def _report(config: EditionConfig, when: date, pages: Pages, sections: list[Sect
                     "sections": [{"id": s.id, "title": s.title, "letter": s.letter}
                                  for s in sections]},
         **body,
+        "composition": composition(pages.measures.values(), maker.layout.composer.breaker),
         "measure_cache": asdict(stats),
         "versions": {"epaper": __version__, "weasyprint": weasy.VERSION,
                      "fonts": maker.typesetter.fonts.versions()},

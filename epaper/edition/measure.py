@@ -28,7 +28,7 @@ from epaper.render import weasy
 from epaper.typeset import Typesetter
 from epaper.workers import can_fork, fork_pool
 
-_CACHE_FORMAT = "epaper-measure-2"
+_CACHE_FORMAT = "epaper-measure-3"  # 3: composed lines (epaper.compose)
 BATCH_STORIES = 12  # stories per WeasyPrint measuring pass (each pass costs ~0.1-0.4 s)
 CACHE_LIMIT_BYTES = 64 * 2**20  # entries are a few kB: thousands of stories
 
@@ -57,7 +57,7 @@ def story_key(article: Article, environment: str) -> str:
     """The cache key of one story: its file, its photos, where it lives, the environment."""
     digest = hashlib.sha256(environment.encode())
     digest.update(str(article.path.resolve()).encode())
-    digest.update(f"lang={article.lang}".encode())  # the edition's locale may set it
+    digest.update(f"lang={article.lang}:{article.region}".encode())  # the edition's locale
     digest.update(article.path.read_bytes())
     for image in article.images:
         digest.update(image.path.read_bytes())
@@ -158,14 +158,31 @@ def measure_stories(typesetter: Typesetter, articles: Sequence[Article], spans: 
         len(articles), len(articles) - len(todo), workers if todo else 0)
 
 
+def _line(line: Line) -> list[object]:
+    return ["L", line.block, line.start, line.end, line.height, line.hyphen, line.first,
+            line.last, line.letter_spacing, line.word_spacing, line.planned, line.space_ratio,
+            line.break_kind]
+
+
+def _unline(item: list[object]) -> Line:
+    _, block, start, end, height, hyphen, first, last, ls, ws, planned, ratio, kind = item
+    return Line(int(block), int(start), int(end), float(height), bool(hyphen),  # type: ignore[arg-type]
+                bool(first), bool(last), float(ls), float(ws), float(planned),  # type: ignore[arg-type]
+                float(ratio), str(kind))  # type: ignore[arg-type]
+
+
 def _encode(measure: StoryMeasure, key: str) -> bytes:
     """A cache entry as JSON: the galley and the depths (the article and its flow are
     known from the article itself). Data only: reading it never runs code."""
-    items = [["L", i.block, i.start, i.end, i.height, i.hyphen, i.first, i.last]
-             if isinstance(i, Line) else ["B", i.block, i.height, i.natural, i.floats,
-                                          i.keep_lines] for i in measure.galley.items]
+    galley = measure.galley
+    items = [_line(i) if isinstance(i, Line) else ["B", i.block, i.height, i.natural, i.floats,
+                                                   i.keep_lines] for i in galley.items]
+    alternatives = {str(block): {str(change): [_line(x) for x in lines]
+                                 for change, lines in options.items()}
+                    for block, options in galley.alternatives.items()}
     entry = {"format": _CACHE_FORMAT, "key": key, "lang": measure.lang,
-             "pitch": measure.galley.pitch, "items": items,
+             "pitch": galley.pitch, "breaker": galley.breaker,
+             "emergency": list(galley.emergency), "alternatives": alternatives, "items": items,
              "heads": measure.heads, "jump_heads": measure.jump_heads, "leads": measure.leads}
     return json.dumps(entry, separators=(",", ":")).encode("utf-8")
 
@@ -180,9 +197,7 @@ def _decode(data: bytes, key: str, article: Article) -> StoryMeasure:
         items: list[Item] = []
         for item in entry["items"]:
             if item[0] == "L":
-                _, block, start, end, height, hyphen, first, last = item
-                items.append(Line(int(block), int(start), int(end), float(height),
-                                  bool(hyphen), bool(first), bool(last)))
+                items.append(_unline(item))
             elif item[0] == "B":
                 _, block, height, natural, floats, keep = item
                 items.append(Box(int(block), float(height), float(natural), bool(floats),
@@ -191,13 +206,17 @@ def _decode(data: bytes, key: str, article: Article) -> StoryMeasure:
                 raise ValueError("unknown item")
             if not 0 <= items[-1].block < len(parts.flow):
                 raise ValueError("block out of range")
+        alternatives = {int(block): {int(change): tuple(_unline(x) for x in lines)
+                                     for change, lines in options.items()}
+                        for block, options in entry["alternatives"].items()}
+        galley = Galley(tuple(items), float(entry["pitch"]), str(entry["breaker"]),
+                        tuple(int(x) for x in entry["emergency"]), alternatives)
 
         def depths(name: str) -> dict[int, float]:
             return {int(k): float(v) for k, v in entry[name].items()}
 
-        return StoryMeasure(article, parts, Galley(tuple(items), float(entry["pitch"])),
-                            str(entry["lang"]), depths("heads"), depths("jump_heads"),
-                            depths("leads"))
+        return StoryMeasure(article, parts, galley, str(entry["lang"]), depths("heads"),
+                            depths("jump_heads"), depths("leads"))
     except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
         raise ValueError(str(exc)) from None
 

@@ -59,15 +59,35 @@ def _normalize(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_INVISIBLE))
 
 
+def curl_quotes(text: str, opened: bool = False) -> tuple[str, bool]:
+    """Straight quotes Markdown's smartquotes left (a closing quote before a Korean particle:
+    ``"…"며``) curled by pairing: each ``"`` closes an open one or opens one; an apostrophe
+    between letters becomes ’. Returns the text and whether a quote is still open."""
+    out = []
+    for i, char in enumerate(text):
+        if char == '"':
+            out.append("”" if opened else "“")
+            opened = not opened
+        elif char == "'" and 0 < i < len(text) - 1 and text[i - 1].isalnum():
+            out.append("’")
+        else:
+            if char in "“":
+                opened = True
+            elif char in "”":
+                opened = False
+            out.append(char)
+    return "".join(out), opened
+
+
 def _typeset(text: str, lang: str | None = None) -> str:
     """A front-matter field with typographic quotes and dashes, Markdown marks dropped."""
     tokens = _markdown(lang).parseInline(text)
     children = tokens[0].children if tokens else None
     if not children:
-        return _normalize(text).strip()
-    return _normalize("".join(c.content if c.type in ("text", "code_inline") else
+        return curl_quotes(_normalize(text).strip())[0]
+    return _curled(_normalize("".join(c.content if c.type in ("text", "code_inline") else
                               " " if c.type in ("softbreak", "hardbreak") else ""
-                              for c in children)).strip()
+                              for c in children)).strip())
 
 
 def _runs_from_inline(token: Token) -> tuple[tuple[Run, ...], list[tuple[str, str, int | None]]]:
@@ -94,11 +114,19 @@ def _runs_from_inline(token: Token) -> tuple[tuple[Run, ...], list[tuple[str, st
     return _tidy(runs), images
 
 
+def _curled(text: str) -> str:
+    return curl_quotes(text)[0]
+
+
 def _tidy(runs: Iterable[Run]) -> tuple[Run, ...]:
-    """Collapse white space across runs, trim the ends, merge equal neighbours."""
+    """Collapse white space across runs, trim the ends, merge equal neighbours, curl the
+    quotes smartquotes left straight."""
     out: list[Run] = []
+    opened = False
     for run in runs:
         text = _normalize(run.text)
+        if "code" not in run.styles:
+            text, opened = curl_quotes(text, opened)
         if out and out[-1].text.endswith(" ") and text.startswith(" "):
             text = text[1:]
         if not out:

@@ -100,6 +100,8 @@ class LayoutFile(Table):
     # [press] is read and checked key by key (with base-layout inheritance) by
     # epaper.press.config when press pages are made: the press stage sits above layout.
     press: dict[str, Any] = Field(default_factory=dict)
+    # [composer] is checked key by key by epaper.compose.settings (names and value types)
+    composer: dict[str, Any] = Field(default_factory=dict)
 
 
 TABLES: dict[str, type[BaseModel]] = {

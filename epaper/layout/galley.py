@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from epaper.errors import RenderError
 from epaper.layout.compose import FlowBlock
@@ -38,6 +38,12 @@ class Line:
     hyphen: bool = False  # a hyphen is added at the end (the word goes on in the next line)
     first: bool = False
     last: bool = False
+    # set by the composer (epaper.compose); zero for lines WeasyPrint broke itself
+    letter_spacing: float = 0.0  # points after every character
+    word_spacing: float = 0.0  # points added to every space (negative: tightened)
+    planned: float = 0.0  # the width the line sets at before justification, points
+    space_ratio: float = 0.0  # a word space as justified over the natural space
+    break_kind: str = ""  # how the line ends inside a word: auto, explicit, syllable
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,30 @@ Item = Line | Box
 class Galley:
     items: tuple[Item, ...]
     pitch: float  # the body line height: the grid every box snaps to
+    breaker: str = "greedy"  # who broke the lines: "total-fit" (epaper) or "greedy" (WeasyPrint)
+    emergency: tuple[int, ...] = ()  # paragraphs set past the composer's tolerance
+    # the composer's freedom: paragraph block → {-1 or +1: its lines set one line shorter or
+    # longer within the tolerance}
+    alternatives: Mapping[int, Mapping[int, tuple[Line, ...]]] = field(default_factory=dict)
 
     @property
     def text_lines(self) -> int:
         return sum(1 for i in self.items if isinstance(i, Line))
+
+    def loosened(self, changes: Mapping[int, int]) -> Galley:
+        """The galley with paragraphs set a line shorter or longer (``changes``: block →
+        -1 or +1, from :attr:`alternatives`); every word stays, in order."""
+        items: list[Item] = []
+        done: set[int] = set()
+        for item in self.items:
+            change = changes.get(item.block, 0) if isinstance(item, Line) else 0
+            if not change or item.block not in self.alternatives or \
+                    change not in self.alternatives[item.block]:
+                items.append(item)
+            elif item.block not in done:
+                done.add(item.block)
+                items.extend(self.alternatives[item.block][change])
+        return replace(self, items=tuple(items))
 
 
 def snap(height: float, pitch: float) -> float:
@@ -108,12 +134,23 @@ def build_galley(
     if not counts:
         raise RenderError("the story has no text lines to set")
     pitch = counts.most_common(1)[0][0]
+    located = {fb.index: _locate(fb.block.text, lines[fb.index], fb.block.marker, fb.index)
+               for fb in flow if isinstance(fb.block, Paragraph)}
+    return assemble(flow, located, heights, pitch, subhead_keep_lines)
+
+
+def assemble(flow: Sequence[FlowBlock], lines: Mapping[int, Sequence[Line]],
+             heights: Mapping[int, float], pitch: float, subhead_keep_lines: int = 2,
+             breaker: str = "greedy", emergency: tuple[int, ...] = (),
+             alternatives: Mapping[int, Mapping[int, tuple[Line, ...]]] | None = None,
+             ) -> Galley:
+    """A galley from each paragraph's set lines and the unbreakable blocks' heights."""
     items: list[Item] = []
     for fb in flow:
         if isinstance(fb.block, Paragraph):
-            items.extend(_locate(fb.block.text, lines[fb.index], fb.block.marker, fb.index))
+            items.extend(lines[fb.index])
         else:
             natural = heights[fb.index]
             keep = subhead_keep_lines if isinstance(fb.block, Subhead) else 0
             items.append(Box(fb.index, snap(natural, pitch), natural, fb.floats, keep))
-    return Galley(tuple(items), pitch)
+    return Galley(tuple(items), pitch, breaker, emergency, alternatives or {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epaper.compose.settings import ComposerSettings, composer_settings
 from epaper.errors import LayoutError
 from epaper.layout.config import TABLES, LayoutFile, read_model
 from epaper.resources import data_dir
@@ -96,6 +97,7 @@ class Layout:
     pages: PageRules | None = None
     base: Path | None = None  # a layout whose templates this one uses where it has none
     config: LayoutFile | None = field(default=None, compare=False)  # every table, validated
+    composer: ComposerSettings = ComposerSettings()  # how body paragraphs break ([composer])
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -140,6 +142,13 @@ def find_layout(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
                       + " (or give a folder: ./my-layout)")
 
 
+def _composer(table: dict[str, object], toml: Path) -> ComposerSettings:
+    try:
+        return composer_settings(table)
+    except (ValueError, TypeError) as exc:
+        raise LayoutError(f"{toml}: {exc}") from None
+
+
 def load_layout(name_or_path: str | Path = "broadsheet",
                 relative_to: Path | None = None) -> Layout:
     """Load a layout by name (a folder of the layout folders) or by folder path."""
@@ -166,7 +175,7 @@ def load_layout(name_or_path: str | Path = "broadsheet",
                         min_story_lines=pg.min_story_lines, min_jump_lines=pg.min_jump_lines,
                         feather_lines=pg.feather_lines,
                         render_part_pages=pg.render_part_pages) if pg else None,
-        base=base, config=data)
+        base=base, config=data, composer=_composer(data.composer, toml))
     if grid.column_width <= 0:
         raise LayoutError(f"{toml}: the grid leaves no room for columns")
     for template in (layout.story_template, layout.css_template):

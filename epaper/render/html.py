@@ -6,8 +6,9 @@ Templates and CSS belong to the layout folder; this module only prepares what th
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from epaper import l10n
+from epaper.compose.paragraph import LETTER_STEP, WORD_STEP
 from epaper.errors import FontError, LayoutError
 from epaper.layout.compose import FlowBlock, StoryParts
 from epaper.layout.fit import Fit, block_starts
@@ -36,6 +38,7 @@ from epaper.model import (
     Run,
     Subhead,
 )
+from epaper.render.display import keep_words, unquote
 from epaper.render.fonts import FontSet, css_font_problems
 
 _TAGS = {"em": "em", "strong": "strong", "code": "code"}
@@ -87,17 +90,6 @@ def inline(runs: Sequence[Run], breaks: bool = False) -> Markup:
                 html = f"<{_TAGS[style]}>{html}</{_TAGS[style]}>"
         out.append(html)
     return Markup("".join(out))
-
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
-def keep_words(text: str) -> Markup:
-    """Wrap each word so lines break only between words. Only Korean needs it (Hangul may
-    break between any two syllables); Latin words already hold together."""
-    if not _HANGUL.search(text):
-        return escape(text)
-    return Markup(" ".join(f'<span class="word">{escape(w)}</span>' for w in text.split()))
 
 
 def slice_runs(runs: Sequence[Run], start: int, end: int) -> tuple[Run, ...]:
@@ -162,6 +154,52 @@ class LineView:
     is_line: bool = True
     is_jump: bool = False
     space_before: float = 0.0
+    style: str = ""  # a composed line: spacing out of the classes' range
+    spacing: str = ""  # a composed line: its letter- and word-spacing classes
+    planned: float = 0.0  # a composed line: the width it must set at (checked after rendering)
+
+
+LETTER_CLASSES = (-0.5, 0.8)  # points: letter-spacing steps that have a class (see css)
+WORD_CLASSES = (-3.0, 0.0)
+
+
+def _step_class(prefix: str, value: float, step: float, bounds: tuple[float, float]) -> str:
+    n = round(value / step)
+    if not value or abs(n * step - value) > 1e-6 or not bounds[0] <= value <= bounds[1]:
+        return ""
+    return f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
+
+
+def spacing_css() -> str:
+    """One class per letter- and word-spacing step a composed line may take: classes cost
+    WeasyPrint much less than a style attribute on every line."""
+    rules = []
+    for prefix, step, (low, high), prop in (("ls", LETTER_STEP, LETTER_CLASSES,
+                                             "letter-spacing"),
+                                            ("ws", WORD_STEP, WORD_CLASSES, "word-spacing")):
+        for n in range(round(low / step), round(high / step) + 1):
+            if n:
+                name = f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
+                rules.append(f".para.line.{name} {{ {prop}: {n * step:.3f}pt }}")
+    return "\n".join(rules)
+
+
+def line_style(line: Line) -> tuple[str, str]:
+    """The classes (and, out of their range, the inline CSS) that set a composed line as
+    the composer planned it: its letter- and word-spacing."""
+    if not line.planned:
+        return "", ""
+    classes, style = [], []
+    for prefix, value, step, bounds, prop in (
+            ("ls", line.letter_spacing, LETTER_STEP, LETTER_CLASSES, "letter-spacing"),
+            ("ws", line.word_spacing, WORD_STEP, WORD_CLASSES, "word-spacing")):
+        if value:
+            name = _step_class(prefix, value, step, bounds)
+            if name:
+                classes.append(name)
+            else:
+                style.append(f"{prop}: {value:g}pt")
+    return " ".join(classes), "; ".join(style)
 
 
 @dataclass(frozen=True)
@@ -254,7 +292,7 @@ def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | Box
         elif isinstance(b, Rule):
             views[fb.index] = BoxView(fb.index, "rule")
         elif isinstance(b, PullQuote):
-            views[fb.index] = BoxView(fb.index, "pull", text=b.text)
+            views[fb.index] = BoxView(fb.index, "pull", text=unquote(b.text))
         elif isinstance(b, Image):
             views[fb.index] = BoxView(fb.index, "photo", image=image_view(b))
         elif isinstance(b, Related):
@@ -285,21 +323,36 @@ def story_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, head
                      frame.lead_width, tuple(columns), rules)
 
 
+def feather_gaps(starts: Sequence[int], feather: float, pitch: float) -> dict[int, float]:
+    """Space before block starts that adds up to ``feather`` before each, given as whole grid
+    lines spread evenly through the column, so that baselines stay on the grid across the
+    gutters. What is less than a line stays at the column's foot."""
+    total = feather * len(starts)
+    lines = min(len(starts), math.floor(total / pitch + 0.05)) if pitch > 0 else 0
+    if lines <= 0:
+        return {}
+    chosen = {starts[int((j + 0.5) * len(starts) / lines)] for j in range(lines)}
+    return {k: pitch for k in chosen}
+
+
 def column_items(galley: Galley, indices: Sequence[int],
                  views: dict[int, ParaView | BoxView],
                  feather: float = 0.0) -> tuple[LineView | SlotView, ...]:
-    """The column's lines and boxes; ``feather`` is added before each new block."""
+    """The column's lines and boxes; ``feather`` is added before each new block (in whole
+    grid lines, see :func:`feather_gaps`)."""
     items: list[LineView | SlotView] = []
-    starts = set(block_starts(galley, indices)) if feather else set()
+    gaps = feather_gaps(block_starts(galley, indices), feather, galley.pitch) if feather else {}
     for k, i in enumerate(indices):
         item = galley.items[i]
         view = views[item.block]
-        space = feather if k in starts else 0.0
+        space = gaps.get(k, 0.0)
         if isinstance(item, Line):
             assert isinstance(view, ParaView)
+            spacing, style = line_style(item)
             items.append(LineView(view, slice_runs(view.runs, item.start, item.end),
                                   item.height, item.first, item.last, item.hyphen,
-                                  space_before=space))
+                                  space_before=space, style=style, spacing=spacing,
+                                  planned=item.planned))
         else:
             assert isinstance(view, BoxView)
             offset = (item.height - item.natural) / 2
@@ -358,7 +411,7 @@ class Templates:
         css = self._render(self.layout.css_template,
                            font_faces=Markup(self.fonts.font_face_css()), stack=stack,
                            page_width=round(page_width, 3), page_height=round(page_height, 3))
-        return Markup(css)
+        return Markup(css + "\n" + spacing_css())
 
     def render(self, name: str, lang: str, page_width: float, page_height: float,
                **context: object) -> str:
@@ -378,6 +431,18 @@ def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
 
 
 @dataclass(frozen=True)
+class ProbeView:
+    """A paragraph kind set once with a run of each style, for the composer to read the
+    layout's computed styles (``key``: story key, kind, noindent)."""
+
+    key: str
+    kind: str
+    noindent: bool
+    runs: tuple[Run, ...]
+    marker: bool
+
+
+@dataclass(frozen=True)
 class MeasureView:
     """One story in the measuring document."""
 
@@ -389,11 +454,15 @@ class MeasureView:
     lead: ImageView | None
     leads: tuple[tuple[int, float], ...]  # (lead columns, width)
     flow: tuple[ParaView | BoxView, ...]
+    composed: bool = False  # paragraphs are broken by the composer: only probes are set
+    probes: tuple[ProbeView, ...] = ()
 
 
 def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
                  spans: Sequence[tuple[int, float]], leads: Sequence[tuple[int, float]],
-                 column_width: float) -> MeasureView:
+                 column_width: float,
+                 probes: Mapping[tuple[str, bool], Sequence[frozenset[str]]] | None = None,
+                 composed: bool = False) -> MeasureView:
     """What to measure of one story: heads at ``spans`` (span, width), the lead photo at
     ``leads`` (columns, width), and the flow at ``column_width``."""
     views = flow_views(parts.flow, lang)
@@ -403,7 +472,11 @@ def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
     return MeasureView(key, lang, round(column_width, 3), heads, jump_label,
                        image_view(parts.lead) if parts.lead else None,
                        tuple((cols, round(width, 3)) for cols, width in leads),
-                       tuple(views[fb.index] for fb in parts.flow))
+                       tuple(views[fb.index] for fb in parts.flow), composed,
+                       tuple(ProbeView(f"{key}:{kind}:{int(noindent)}", kind, noindent,
+                                       tuple(Run("x", c) for c in combos if "marker" not in c),
+                                       any("marker" in c for c in combos))
+                             for (kind, noindent), combos in (probes or {}).items()))
 
 
 def measure_html(templates: Templates, stories: Sequence[MeasureView], width: float) -> str:

@@ -34,10 +34,12 @@ from weasyprint.pdf import metadata as pdf_metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from epaper.compose.shaping import TextStyle
 from epaper.errors import RenderError, SandboxError
 from epaper.layout.galley import MeasuredLine
 
 PX_TO_PT = 0.75
+WIDTH_TOLERANCE = 0.3  # points a composed line may differ from its plan (shaping rounding)
 VERSION = weasyprint.__version__
 
 # PDFs must not depend on the clock: WeasyPrint reads this for its dates.
@@ -319,6 +321,9 @@ class ColumnCheck:
     box_bottom: float
     content_right: float = 0.0  # rightmost text, points from the page's left edge
     box_right: float = 0.0
+    # composed lines (``data-w``) whose set width is not the planned one:
+    # (line number in the column, its text, set width, planned width)
+    width_errors: tuple[tuple[int, str, float, float], ...] = ()
 
 
 def columns_set(rendered: Rendered) -> list[ColumnCheck]:
@@ -326,13 +331,20 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
     out = []
     for _key, column in _marked(rendered, "data-col"):
         text_lines = rewrapped = 0
+        errors: list[tuple[int, str, float, float]] = []
         for box in _walk(column):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.BlockBox) and element is not None and \
                     "line" in (element.get("class") or "").split():
-                count = sum(1 for b in _walk(box) if isinstance(b, boxes.LineBox))
-                text_lines += count
-                rewrapped += count != 1
+                line_boxes = [b for b in _walk(box) if isinstance(b, boxes.LineBox)]
+                text_lines += len(line_boxes)
+                rewrapped += len(line_boxes) != 1
+                planned = element.get("data-w")
+                if planned is not None and len(line_boxes) == 1:
+                    width = _set_width(line_boxes[0])
+                    if abs(width - float(planned)) > WIDTH_TOLERANCE:
+                        errors.append((text_lines, _line_text(line_boxes[0]), round(width, 2),
+                                       float(planned)))
         bottoms = [lb.position_y + lb.height for lb in _walk(column)
                    if isinstance(lb, boxes.LineBox)]
         rights = [b.position_x + b.width for b in _walk(column)
@@ -341,7 +353,8 @@ def columns_set(rendered: Rendered) -> list[ColumnCheck]:
                                max(bottoms, default=column.position_y) * PX_TO_PT,
                                (column.position_y + column.margin_height()) * PX_TO_PT,
                                max(rights, default=column.position_x) * PX_TO_PT,
-                               (column.position_x + column.margin_width()) * PX_TO_PT))
+                               (column.position_x + column.margin_width()) * PX_TO_PT,
+                               tuple(errors)))
     return out
 
 
@@ -366,3 +379,66 @@ def check_columns(rendered: Rendered, planned: list[int], where: str,
                 f"{where}: column {n + 1} holds text {check.content_right - check.box_right:.1f}"
                 "pt wider than the column (a word that cannot break): shorten it or let the "
                 "layout's CSS break long words (overflow-wrap: anywhere)")
+        if check.width_errors:
+            line, text, width, plan = check.width_errors[0]
+            raise RenderError(
+                f"{where}: column {n + 1}, line {line} ({text!r}) set {width:.2f}pt wide "
+                f"where the composer planned {plan:.2f}pt ({len(check.width_errors)} line(s) "
+                "differ): WeasyPrint did not set the line as composed")
+
+
+# -- the composer's inputs and its check -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Probe:
+    """A paragraph kind as the layout's CSS sets it (points): where its lines start and end,
+    and the computed style of each probe run, in order."""
+
+    padding_left: float
+    padding_right: float
+    text_indent: float
+    line_height: float
+    styles: tuple[TextStyle, ...]
+
+
+def _text_style(style: Any) -> TextStyle:
+    spacing = style["letter_spacing"]
+    return TextStyle(tuple(style["font_family"]), int(style["font_weight"]),
+                     style["font_style"] != "normal", style["font_size"] * PX_TO_PT,
+                     None if spacing == "normal" else spacing * PX_TO_PT)
+
+
+def _length(value: Any, reference: float) -> float:
+    if getattr(value, "unit", None) == "%":
+        return value.value / 100 * reference
+    return float(getattr(value, "value", value) or 0.0) * PX_TO_PT
+
+
+def probes(rendered: Rendered) -> dict[str, Probe]:
+    """Every element marked ``data-probe``: its box geometry and its runs' styles."""
+    out: dict[str, Probe] = {}
+    for key, box in _marked(rendered, "data-probe"):
+        style = box.style
+        line_height = style["line_height"]
+        if getattr(line_height, "unit", None) == "px":
+            height = line_height.value * PX_TO_PT
+        elif line_height == "normal":
+            height = style["font_size"] * 1.2 * PX_TO_PT
+        else:
+            height = float(getattr(line_height, "value", line_height)) * style["font_size"] * \
+                PX_TO_PT
+        out[key] = Probe(box.padding_left * PX_TO_PT, box.padding_right * PX_TO_PT,
+                         _length(style["text_indent"], box.width * PX_TO_PT), height,
+                         tuple(_text_style(b.style) for b in _walk(box)
+                               if isinstance(b, boxes.TextBox) and b.text.strip()))
+    return out
+
+
+def _set_width(line_box: Any) -> float:
+    """A line's width as set before justification: its text boxes, justification taken out."""
+    total = 0.0
+    for b in _walk(line_box):
+        if isinstance(b, boxes.TextBox):
+            spaces = b.text.count(" ") + b.text.count("\u00a0")
+            total += b.width - (getattr(b, "justification_spacing", 0) or 0) * spaces
+    return total * PX_TO_PT
