@@ -45,6 +45,7 @@ from epaper.pages import (
     overset_warnings,
     pages_report,
 )
+from epaper.parts import PartCache, render_parts
 from epaper.render import weasy
 
 STEPS = 6
@@ -202,14 +203,16 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     step(4, f"Rendering {len(pages.pages)} pages")
     furniture = _furniture(config, when, locale_tag, sections, edition_dir)
     sandbox = maker.typesetter.sandbox(folders)
-    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs)
+    cache = PartCache(out_dir / ".cache" / "pages") if use_cache else None
+    parts = render_parts(maker, pages, sandbox, edition_dir, furniture, warnings, jobs, cache)
     timings["render"] = time.perf_counter() - t
 
     # 5. finish ---------------------------------------------------------------------------------
     t = time.perf_counter()
     step(5, "Finishing the PDF: page labels, outline, metadata")
     info = _info(config, when, locale_tag, sections)
-    data = pdftools.finish(raw, _labels(pages), _outline(pages), info)
+    data = pdftools.assemble([p.pdf for p in parts], _labels(pages), _outline(pages), info,
+                             [p.borrowed for p in parts])
     timings["finish"] = time.perf_counter() - t
     warnings += overset_warnings(pages)
 
@@ -218,6 +221,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
+    report["render_cache"] = {"parts": len(parts), "cached": sum(p.cached for p in parts),
+                              "rendered": [list(p.labels) for p in parts if not p.cached]}
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
@@ -241,7 +246,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     return BuildResult(pdf_path, report_path, report, warnings, archival_pdf)
 
 
-VOLATILE = ("timings_s", "measure_cache")
+VOLATILE = ("timings_s", "measure_cache", "render_cache", "replate")
 
 
 def stable_report_bytes(report: dict[str, object]) -> bytes:

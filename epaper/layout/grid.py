@@ -80,7 +80,7 @@ class PageRules:
     min_story_lines: int
     min_jump_lines: int
     feather_lines: float = 3.0
-    render_part_pages: int = 8  # pages laid out per WeasyPrint document (parallel parts)
+    render_part_pages: int = 1  # pages laid out per WeasyPrint document (cached, parallel)
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
                 min_story_lines=int(_get(data, "pages.min-story-lines", 6)),
                 min_jump_lines=int(_get(data, "pages.min-jump-lines", 4)),
                 feather_lines=float(_get(data, "pages.feather-lines", 3)),
-                render_part_pages=max(1, int(_get(data, "pages.render-part-pages", 8))),
+                render_part_pages=max(1, int(_get(data, "pages.render-part-pages", 1))),
             ) if "pages" in data else None,
             base=(data_dir("layouts") / str(data["templates"]["base"])).resolve()
             if "base" in data.get("templates", {}) else None,

@@ -7,9 +7,11 @@ pinned in ``pyproject.toml`` because the box tree is not a public API.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as pdf_metadata
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from epaper.errors import RenderError, SandboxError
@@ -92,15 +95,56 @@ class Rendered:
         return len(self.document.pages)
 
 
-def render(html: str, sandbox: Sandbox, base: Path) -> Rendered:
-    """Lay out ``html``; any read outside the sandbox raises :class:`SandboxError`."""
+# Parsed stylesheets with their font configuration, shared by every document of a process
+# that uses the same CSS: the CSS is parsed and the fonts are loaded once, not per part.
+_STYLES: dict[tuple[str, tuple[Path, ...], frozenset[Path]], tuple[Any, Any]] = {}
+_STYLES_PID = os.getpid()
+
+
+def _forget_styles() -> None:
+    """Remove the shared fonts' temporary folders (WeasyPrint's ``weasyprint-*``) in the
+    process that made them; forked workers exit without touching the parent's."""
+    if os.getpid() != _STYLES_PID:
+        return
+    for _, font_config in _STYLES.values():
+        folder = getattr(font_config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    _STYLES.clear()
+
+
+atexit.register(_forget_styles)
+
+
+def stylesheet(css: str, sandbox: Sandbox) -> tuple[Any, Any]:
+    """The parsed ``css`` and its font configuration, made once per process (call it before
+    forking workers, so that they share it instead of loading the fonts again)."""
+    key = (css, sandbox.folders, sandbox.files)
+    if key not in _STYLES:
+        font_config = FontConfiguration()
+        try:
+            sheet = weasyprint.CSS(string=css, font_config=font_config,
+                                   url_fetcher=SandboxFetcher(sandbox))
+        except _Refused as exc:
+            raise SandboxError(f"{exc}: only the layout and the fonts may be read") from exc
+        _STYLES[key] = (sheet, font_config)
+    return _STYLES[key]
+
+
+def render(html: str, sandbox: Sandbox, base: Path, css: str | None = None) -> Rendered:
+    """Lay out ``html`` (with the shared stylesheet ``css``, if given); any read outside the
+    sandbox raises :class:`SandboxError`."""
     fetcher = SandboxFetcher(sandbox)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
+        extra: dict[str, Any] = {}
+        if css is not None:
+            sheet, font_config = stylesheet(css, sandbox)
+            extra = {"stylesheets": [sheet], "font_config": font_config}
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher).render()
+                                   url_fetcher=fetcher).render(**extra)
     except _Refused as exc:
         raise SandboxError(f"{exc}: only the article's folder, the layout and the fonts "
                            "may be read") from exc
