@@ -160,15 +160,22 @@ def build(
     archive: Annotated[Path | None, typer.Option("--archive", help="Also store the edition "
                                                  "(PDF/A with its sources) in this archive."
                                                  )] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Paginate afresh: no replate of "
+                                                        "the previous build.")] = False,
+    pages_dir: Annotated[Path | None, typer.Option("--pages-dir", help="Also write one PDF "
+                                                   "per page here (changed pages only)."
+                                                   )] = None,
 ) -> None:
-    """Build a dated edition: one PDF and a JSON report."""
+    """Build a dated edition: one PDF and a JSON report. When the output folder holds the
+    previous build of the edition, only the pages whose stories changed are laid out and
+    rendered again (a replate)."""
     from epaper.edition.build import STEPS
     from epaper.edition.build import build as run_build
 
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
     try:
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
-                           archival=archive is not None)
+                           archival=archive is not None, fresh=fresh, pages_dir=pages_dir)
         added = None
         if archive is not None:
             from epaper.archive.store import Archive
@@ -191,8 +198,25 @@ def build(
     else:
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
+        _echo_replate(result.report)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
+
+
+def _echo_replate(report: dict[str, object]) -> None:
+    """The replate and the page files on stderr: what changed, what was kept, and why."""
+    plate = report.get("replate") or {}
+    if isinstance(plate, dict) and plate.get("mode") == "replate":
+        typer.echo(f"replate: pages changed {', '.join(plate['pages_changed']) or 'none'}; "
+                   f"{len(plate['pages_kept'])} kept", err=True)
+        for why in plate["why"]:
+            typer.echo(f"replate: {why}", err=True)
+    files = report.get("pages_dir")
+    if isinstance(files, dict):
+        for name in files["written"]:
+            typer.echo(f"page file written: {Path(files['folder']) / name}", err=True)
+        for name in files["removed"]:
+            typer.echo(f"page file removed: {Path(files['folder']) / name}", err=True)
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]

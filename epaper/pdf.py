@@ -334,27 +334,46 @@ def _to_unicode(maps: Sequence[bytes]) -> bytes:
 
 def _merged_truetype(files: Sequence[bytes]) -> bytes:
     """One TrueType font from subsets of the same font that kept the original glyph ids:
-    each glyph taken from whichever subset has it."""
-    fonts = [TTFont(BytesIO(data), recalcTimestamp=False) for data in files]
+    each glyph taken, as compiled, from whichever subset has it (components refer to glyph
+    ids, which all subsets share). Bounds and maxima are the widest of the subsets."""
+    fonts = [TTFont(BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+             for data in files]
     base = max(fonts, key=lambda f: f["maxp"].numGlyphs)
     order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
     for font in fonts:
         if font is base:
             continue
-        theirs = font.getGlyphOrder()
-        rename = dict(zip(theirs, order, strict=False))
+        theirs, their_glyf = font.getGlyphOrder(), font["glyf"]
         for gid, name in enumerate(theirs):
-            glyph = font["glyf"][name]
-            if glyph.numberOfContours == 0 or glyf[order[gid]].numberOfContours != 0:
+            glyph = their_glyf.glyphs[name]
+            if not _has_outline(glyph) or _has_outline(glyf.glyphs[order[gid]]):
                 continue
-            if glyph.isComposite():
-                for component in glyph.components:
-                    component.glyphName = rename[component.glyphName]
-            glyf[order[gid]] = glyph
+            glyf.glyphs[order[gid]] = glyph
             hmtx[order[gid]] = font["hmtx"][name]
+    head, maxp, hhea = base["head"], base["maxp"], base["hhea"]
+    for font in fonts:
+        for attr in ("xMin", "yMin"):
+            setattr(head, attr, min(getattr(head, attr), getattr(font["head"], attr)))
+        for attr in ("xMax", "yMax"):
+            setattr(head, attr, max(getattr(head, attr), getattr(font["head"], attr)))
+        for attr in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours",
+                     "maxComponentElements", "maxComponentDepth"):
+            if hasattr(maxp, attr):
+                setattr(maxp, attr, max(getattr(maxp, attr), getattr(font["maxp"], attr)))
+        for attr in ("advanceWidthMax", "xMaxExtent"):
+            setattr(hhea, attr, max(getattr(hhea, attr), getattr(font["hhea"], attr)))
+        for attr in ("minLeftSideBearing", "minRightSideBearing"):
+            setattr(hhea, attr, min(getattr(hhea, attr), getattr(font["hhea"], attr)))
     buffer = BytesIO()
     base.save(buffer)
     return buffer.getvalue()
+
+
+def _has_outline(glyph: object) -> bool:
+    data = getattr(glyph, "data", None)
+    if data is not None:  # not decompiled: an empty glyph has no bytes
+        return bool(data)
+    return getattr(glyph, "numberOfContours", 0) != 0
 
 
 def _merge_fonts(pdf: pikepdf.Pdf) -> None:
@@ -414,3 +433,45 @@ def _share_images(pdf: pikepdf.Pdf) -> None:
             for k in sorted(image.keys()):
                 digest.update(f"{k}={image[k]!r}".encode() if k != "/Length" else b"")
             xobjects[key] = seen.setdefault(digest.digest(), image)
+
+
+def single_pages(part: bytes, borrowed: frozenset[str] = frozenset()) -> list[bytes]:
+    """Each page of a rendered part as a PDF of its own, without the links whose target is
+    only a stand-in (``borrowed``: it lives on a page of another part). A one-page part
+    without such links is returned as it is."""
+    src = pikepdf.open(BytesIO(part))
+    if len(src.pages) == 1 and not borrowed:
+        return [part]
+    dests: dict[str, tuple[int, list[object]]] = {}
+    names = src.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
+        for name, dest in pikepdf.NameTree(names.Dests).items():
+            dests[name] = (index[dest[0].objgen], list(dest[1:]))
+    out = []
+    for n, page in enumerate(src.pages):
+        pdf = pikepdf.new()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
+            pdf.pages.append(page)
+        own = {name: rest for name, (at, rest) in dests.items()
+               if at == n and name not in borrowed}
+        new = pdf.pages[0].obj
+        if "/Annots" in new:
+            kept = [a for a in new.Annots
+                    if not (isinstance(a.get("/Dest"), pikepdf.String) and str(a.Dest) not in own)]
+            new.Annots = pdf.make_indirect(pikepdf.Array(kept))
+        if own:
+            tree = pikepdf.NameTree.new(pdf)
+            for name, rest in sorted(own.items()):
+                tree[name] = pikepdf.Array([new, *rest])
+            pdf.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
+        if "/Lang" in src.Root:
+            pdf.Root.Lang = pikepdf.String(str(src.Root.Lang))
+        pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(
+            {str(k): pikepdf.String(str(v)) for k, v in sorted(src.docinfo.items())}))
+        buffer = BytesIO()
+        pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 deterministic_id=True)
+        out.append(buffer.getvalue())
+    return out

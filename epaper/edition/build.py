@@ -22,8 +22,16 @@ from zoneinfo import ZoneInfo
 
 from epaper import __version__, l10n
 from epaper import pdf as pdftools
+from epaper.edition import replate
 from epaper.edition.config import EditionConfig, load_config
-from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
+from epaper.edition.measure import (
+    MeasureStats,
+    default_jobs,
+    environment_key,
+    measure_stories,
+    story_key,
+)
+from epaper.edition.pagefiles import write_page_files
 from epaper.errors import InputErrors, Problem, StrictFailure
 from epaper.files import write_atomic
 from epaper.ingest.article import read_article
@@ -126,9 +134,13 @@ def _masthead_line(config: EditionConfig, day: date, locale: str) -> str:
 def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None,
           locale: str | None = None, jobs: int | None = None, use_cache: bool = True,
           strict: bool = False, progress: Progress | None = None,
-          archival: bool = False) -> BuildResult:
+          archival: bool = False, fresh: bool = False,
+          pages_dir: Path | None = None) -> BuildResult:
     """Build the edition in ``edition_dir``; see the module docstring for the steps.
-    ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive)."""
+    ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive).
+    ``use_cache=False``: measure and render everything afresh. ``fresh``: paginate afresh
+    even when ``out_dir`` holds the previous build (no replate). ``pages_dir``: also write
+    one PDF per page there (only the pages that changed)."""
     step = progress or (lambda n, label: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -195,7 +207,20 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if plan_problems:
         raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
                                    fix=p.fix) for p in plan_problems])
-    pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
+    name = f"{config.slug}-{when.isoformat()}"
+    pdf_path = out_dir / f"{name}.pdf"
+    environment = environment_key(maker.typesetter, sorted(maker.spans()))
+    keys = {a.slug: story_key(a, environment) for a in articles}
+    plan_config = replate.config_key((edition_dir / "edition.toml").read_bytes(), environment,
+                                     locale_tag)
+    previous, why_fresh = (None, "--fresh") if fresh else replate.load(
+        replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
+    replated = None
+    if previous is not None:
+        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout,
+                                          maker.templates, explicit)
+    else:
+        pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
     timings["place_fit"] = time.perf_counter() - t
 
     # 4. render ---------------------------------------------------------------------------------
@@ -217,12 +242,14 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     warnings += overset_warnings(pages)
 
     # 6. write ----------------------------------------------------------------------------------
-    name = f"{config.slug}-{when.isoformat()}"
-    pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
+    report_path = out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, warnings, timings, stats, pdf_path, data, maker)
     report["render_cache"] = {"parts": len(parts), "cached": sum(p.cached for p in parts),
                               "rendered": [list(p.labels) for p in parts if not p.cached]}
+    report["replate"] = (
+        replated.report([p.labels for p in parts], [p.key for p in parts], previous)
+        if replated is not None and previous is not None else {"mode": "fresh", "why": why_fresh})
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     archival_pdf = None
@@ -241,12 +268,16 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     for stale in out_dir.glob(f".{name}.*.part"):  # left by a build that was killed
         stale.unlink(missing_ok=True)
     write_atomic(pdf_path, data)
+    if pages_dir is not None:
+        report["pages_dir"] = asdict(write_page_files(Path(pages_dir), name, parts))
     write_atomic(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n")
                  .encode("utf-8"))
+    replate.save(replate.plan_path(out_dir, name), pages, keys, plan_config,
+                 [(p.labels, p.key) for p in parts], data, pdf_path.name)
     return BuildResult(pdf_path, report_path, report, warnings, archival_pdf)
 
 
-VOLATILE = ("timings_s", "measure_cache", "render_cache", "replate")
+VOLATILE = ("timings_s", "measure_cache", "render_cache", "replate", "pages_dir")
 
 
 def stable_report_bytes(report: dict[str, object]) -> bytes:
