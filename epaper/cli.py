@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -173,6 +174,8 @@ def build(
     from epaper.edition.build import build as run_build
 
     progress, finish = _progress(STEPS, enabled=not as_json and sys.stderr.isatty())
+    gc.freeze()  # what the imports made is never garbage: not scanned again
+    gc.set_threshold(100_000, 50, 100)  # fewer collections: about 10 % less CPU, a few MiB
     try:
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
                            archival=archive is not None, fresh=fresh, pages_dir=pages_dir)
