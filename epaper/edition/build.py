@@ -3,9 +3,10 @@
 Steps (numbered as the progress shows them):
 1. read edition.toml and every article (all input problems listed together);
 2. measure the stories (cached, in parallel);
-3. place and fit them on pages;
-4. render the pages (one WeasyPrint document: fonts embedded once) and check them;
-5. finish the PDF: page labels, outline, document information;
+3. place and fit them on pages (or replate: keep the previous build's pages where nothing
+   changed, see ``replate``);
+4. render the pages, one per part, each cached by its content, and check them;
+5. join the parts and finish the PDF: page labels, outline, document information;
 6. write the PDF and the report, atomically.
 """
 
