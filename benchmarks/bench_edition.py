@@ -178,6 +178,8 @@ def run(count: int, runs: int, jobs: int) -> dict[str, object]:
                                            str(base_pdf)]))
             rows["build"].append(timed(epaper + ["--out-dir", str(full_out), "--no-cache",
                                                  "--fresh"]))
+            if n == 0:  # sizes of the edition as generated (later runs change photos)
+                sizes = (base_pdf.stat().st_size, next(full_out.glob("*.pdf")).stat().st_size)
             for kind in ("text", "photo"):
                 if kind == "text":
                     change_text(stories[count // 2 + n])
@@ -191,14 +193,13 @@ def run(count: int, runs: int, jobs: int) -> dict[str, object]:
                 modes[kind].append("in place" if plate.get("refitted") and not
                                    plate.get("sections_repaginated") else
                                    "; ".join(plate.get("why", [])) or plate["mode"])
-        pdf = next(full_out.glob("*.pdf"))
         med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu")}
                for k, v in rows.items()}
         row: dict[str, object] = {
             "stories": count, "pages": pages, "runs": runs, "jobs": jobs,
             "seconds": {k: {m: round(x, 2) for m, x in v.items()} for k, v in med.items()},
             "peak_mib": {k: round(max(r["peak_mib"] for r in v)) for k, v in rows.items()},
-            "baseline_bytes": base_pdf.stat().st_size, "build_bytes": pdf.stat().st_size,
+            "baseline_bytes": sizes[0], "build_bytes": sizes[1],
             "pages_rerendered": rerendered, "replate_modes": modes,
         }
         # ratios per run (each against the baseline of its own run), then the median

@@ -187,7 +187,30 @@ def refit(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
           old_leads: Mapping[int, float], empty_before: float, layout: Layout,
           ) -> list[Fragment] | str:
     """The changed story set again in the frames its fragments had, in order: the new
-    fragments, or why it no longer fits them."""
+    fragments, or why it no longer fits them. When it does not fit with its lead photo as
+    wide as before, other widths are tried (nearest first), unless the article asks for
+    one; the photo is the one thing that may change in its frames."""
+    first = refit_frames(m, placed, old_leads, empty_before, layout)
+    lead = m.parts.lead
+    was = placed[0][2].frame.lead_columns if placed else 0
+    if not isinstance(first, str) or lead is None or lead.columns or not was:
+        return first
+    span = placed[0][2].frame.columns
+    for cols in sorted((c for c in range(1, span + 1) if c != was and c in m.leads),
+                       key=lambda c: (abs(c - was), c)):
+        other = refit_frames(m, placed, old_leads, empty_before, layout, cols)
+        if not isinstance(other, str):
+            head = other[0]
+            other[0] = replace(head, why=head.why + f"; photo set {cols} column"
+                               f"{'s' if cols > 1 else ''} wide to fit the change")
+            return other
+    return first
+
+
+def refit_frames(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
+                 old_leads: Mapping[int, float], empty_before: float, layout: Layout,
+                 lead_columns: int | None = None) -> list[Fragment] | str:
+    """``refit`` with the lead photo ``lead_columns`` wide (None: as before)."""
     assert layout.pages is not None
     rules = FitRules(layout.story.widows, layout.story.orphans)
     g = m.galley
@@ -199,16 +222,17 @@ def refit(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
         head = (m.heads if f.part == 0 else m.jump_heads).get(span)
         if head is None:
             return f"it has no head measured at {span} columns"
-        lead = 0.0
-        if f.frame.lead_columns:
-            if m.parts.lead is None or f.frame.lead_columns not in m.leads:
+        lead, lead_cols = 0.0, f.frame.lead_columns
+        if lead_cols:
+            if m.parts.lead is None or lead_cols not in m.leads:
                 return "its lead photo was removed"
-            grown = f.frame.lead_height - old_leads.get(f.frame.lead_columns,
-                                                         f.frame.lead_height)
-            lead = m.leads[f.frame.lead_columns] + max(0.0, grown)
+            grown = f.frame.lead_height - old_leads.get(lead_cols, f.frame.lead_height)
+            lead = m.leads[lead_cols] + max(0.0, grown)
+            if lead_columns is not None and f.part == 0:
+                lead_cols, lead = lead_columns, m.leads[lead_columns]
         elif f.part == 0 and m.parts.lead is not None:
             return "it has a lead photo now"
-        frame = frame_for(layout.grid, span, head, f.frame.lead_columns, lead, f.frame.depth)
+        frame = frame_for(layout.grid, span, head, lead_cols, lead, f.frame.depth)
         if frame.head_height + frame.lead_height + g.pitch > frame.depth + EPS:
             return f"its head and photo no longer leave room for text on {page.label}"
         caps = [r.height for r in frame.column_rects()]
