@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT
+from epaper.archive.store import Archive
 from epaper.edition.build import build
 from epaper.parts import PartCache, chunks
 from epaper.pdf import facts
@@ -121,6 +122,9 @@ def test_text_change_replates_only_that_storys_pages(first, tmp_path) -> None:
     assert word[::-1].upper() in story["text"]
     f = facts(new.pdf_path.read_bytes())
     assert f.labels == tuple(labels) and len(f.outline) == len(facts(old_pdf).outline)
+    # archiving afterwards rebuilds the replated edition on its own plan, byte for byte
+    added = Archive(tmp_path / "archive").add(out)
+    assert added.new and facts(added.pdf.read_bytes()).pages == len(labels)
 
 
 @pytest.mark.slow
