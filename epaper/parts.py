@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -153,7 +154,7 @@ def part_key(html: str, css: str) -> str:
     for text in (css, html):
         digest.update(hashlib.sha256(text.encode("utf-8")).digest())
     for url in sorted(set(_URL.findall(css)) | set(_URL.findall(html))):
-        path = unquote(url.split("#")[0].split("?")[0])
+        path = unquote(html_unescape(url).split("#")[0].split("?")[0])
         digest.update(f"{path}\n{_file_digest(Path(path))}\n".encode())
     return digest.hexdigest()
 

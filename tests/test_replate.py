@@ -15,7 +15,7 @@ from PIL import Image
 from conftest import ROOT
 from epaper.archive.store import Archive
 from epaper.edition.build import build
-from epaper.parts import PartCache, chunks
+from epaper.parts import PartCache, chunks, part_key
 from epaper.pdf import facts
 
 EN = ROOT / "samples" / "editions" / "en"
@@ -228,3 +228,16 @@ def test_part_cache_is_data_and_bounded(tmp_path) -> None:
     assert total <= 3000
     assert chunks(5, 2) == [range(0, 2), range(2, 3), range(3, 5)]
     assert chunks(3, 1) == [range(0, 1), range(1, 2), range(2, 3)]
+
+
+def test_part_key_follows_the_files_a_page_uses(tmp_path) -> None:
+    folder = tmp_path / "R&D photos"
+    folder.mkdir()
+    photo = folder / "a.jpg"
+    photo.write_bytes(b"one")
+    page = f'<img src="{photo.as_uri().replace("&", "&amp;")}">'
+    first = part_key(page, "p { color: black }")
+    assert part_key(page, "p { color: black }") == first
+    assert part_key(page, "p { color: red }") != first, "the stylesheet is part of the key"
+    photo.write_bytes(b"other photo")
+    assert part_key(page, "p { color: black }") != first, "a swapped photo must miss"
