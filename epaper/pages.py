@@ -7,7 +7,9 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
+import re
 import time
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -282,9 +284,11 @@ def overset_warnings(pages: Pages) -> list[str]:
 
 # -- the report ------------------------------------------------------------------------------
 
+_WORD = re.compile(r"\S+")
+
+
 def _word_starts(text: str) -> list[int]:
-    return [i for i, ch in enumerate(text)
-            if not ch.isspace() and (i == 0 or text[i - 1].isspace())]
+    return [m.start() for m in _WORD.finditer(text)]
 
 
 def _box(r: object) -> list[float]:
@@ -299,7 +303,8 @@ def story_words(m: StoryMeasure, indices: Sequence[int]) -> int:
     for i in indices:
         item = m.galley.items[i]
         if isinstance(item, Line):
-            n += sum(1 for s in starts[item.block] if item.start <= s < item.end)
+            block = starts[item.block]
+            n += bisect_left(block, item.end) - bisect_left(block, item.start)
     return n
 
 

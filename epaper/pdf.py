@@ -338,6 +338,8 @@ def _merged_truetype(files: Sequence[bytes]) -> bytes:
     ids, which all subsets share). Bounds and maxima are the widest of the subsets."""
     fonts = [TTFont(BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
              for data in files]
+    for font in fonts:  # glyphs by id: no need to read the names in 'post'
+        font.setGlyphOrder([f"g{n}" for n in range(font["maxp"].numGlyphs)])
     base = max(fonts, key=lambda f: f["maxp"].numGlyphs)
     order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
     for font in fonts:

@@ -52,14 +52,15 @@ class FontSet:
 
     def uncovered(self, role: str, text: str) -> list[str]:
         """Characters of ``text`` that no face of the role's stack can show."""
-        maps = [_cmap(f.path) for f in self.faces if f.family in self.stacks[role]]
-        missing: dict[str, None] = {}
-        for char in text:
-            if char.isspace() or not char.isprintable():
-                continue
-            if not any(ord(char) in cmap for cmap in maps):
-                missing[char] = None
-        return list(missing)
+        covered = _covered(tuple(f.path for f in self.faces if f.family in self.stacks[role]))
+        return [char for char in dict.fromkeys(text)
+                if ord(char) not in covered and not char.isspace() and char.isprintable()]
+
+
+@cache
+def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    """Code points one of the fonts can show."""
+    return frozenset().union(*(_cmap(path) for path in paths))
 
 
 @cache
