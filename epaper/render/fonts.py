@@ -66,6 +66,8 @@ def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
 @cache
 def _cmap(path: Path) -> frozenset[int]:
     with TTFont(path, lazy=True) as font:
+        # only the code points matter: glyph names from 'post' would cost more than the cmap
+        font.setGlyphOrder([f"g{n}" for n in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap())
 
 
