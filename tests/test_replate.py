@@ -11,14 +11,17 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from conftest import ROOT
 from epaper.archive.store import Archive
+from epaper.cli import app
 from epaper.edition.build import build
 from epaper.parts import PartCache, chunks, part_key
 from epaper.pdf import facts
 
 EN = ROOT / "samples" / "editions" / "en"
+runner = CliRunner()
 
 
 def contents(pdf: bytes) -> list[bytes]:
@@ -241,3 +244,18 @@ def test_part_key_follows_the_files_a_page_uses(tmp_path) -> None:
     assert part_key(page, "p { color: red }") != first, "the stylesheet is part of the key"
     photo.write_bytes(b"other photo")
     assert part_key(page, "p { color: black }") != first, "a swapped photo must miss"
+
+
+@pytest.mark.slow
+def test_cli_fresh_pages_dir_and_replate_line(first, tmp_path) -> None:
+    edition, out = restore(first)
+    pages = tmp_path / "pages"
+    fresh = runner.invoke(app, ["build", str(edition), "--out-dir", str(out), "--fresh",
+                                "--pages-dir", str(pages), "--jobs", "2"])
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.output.count("page file written: ") == len(first[2].report["pages"])
+    again = runner.invoke(app, ["build", str(edition), "--out-dir", str(out),
+                                "--pages-dir", str(pages), "--jobs", "2"])
+    assert again.exit_code == 0, again.output
+    assert f"replate: pages changed none; {len(first[2].report['pages'])} kept" in again.output
+    assert "page file written" not in again.output
