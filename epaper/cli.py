@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import sys
@@ -239,14 +240,23 @@ def build(
     press: Annotated[bool, typer.Option("--press", help="Also write the press pages "
                                         "(PDF/X, CMYK, one file per page) into OUT/press.")
                      ] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Paginate afresh: no replate of "
+                                                        "the previous build.")] = False,
+    pages_dir: Annotated[Path | None, typer.Option("--pages-dir", help="Also write one PDF "
+                                                   "per page here (changed pages only)."
+                                                   )] = None,
 ) -> None:
-    """Build a dated edition: one PDF and a JSON report."""
+    """Build a dated edition: one PDF and a JSON report. When the output folder holds the
+    previous build of the edition, only the pages whose stories changed are laid out and
+    rendered again (a replate)."""
     from epaper.edition.build import STEPS
     from epaper.edition.build import build as run_build
 
     progress, finish = _progress(STEPS, enabled=not as_json and not _OUTPUT["quiet"]
                                  and sys.stderr.isatty())
     pressed = None
+    gc.freeze()  # what the imports made is never garbage: not scanned again
+    gc.set_threshold(100_000, 50, 100)  # fewer collections: about 10 % less CPU, a few MiB
     try:
         if out_dir is not None and str(out_dir) == "-":
             raise InputError(Problem(None, "a build writes two files (the PDF and its "
@@ -261,7 +271,8 @@ def build(
 
             check_folder(archive, "archive folder (--archive)")
         result = run_build(edition, out_dir, day, locale, jobs, not no_cache, strict, progress,
-                           archival=archive is not None, archival_extras=_web_extras())
+                           archival=archive is not None, archival_extras=_web_extras(),
+                           fresh=fresh, pages_dir=pages_dir)
         web_result = None
         if web:
             from epaper.web.make import make_web
@@ -301,6 +312,8 @@ def build(
     else:
         for warning in result.warnings:
             _warn(warning)
+        if not _OUTPUT["quiet"]:
+            _echo_replate(result.report)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
         if web_result is not None:
@@ -432,6 +445,22 @@ def preflight(
                 typer.echo(f"  {check.status:<4}  {check.name:<17} {check.detail}")
     if not all(r.passed for r in reports):
         raise typer.Exit(7)
+
+
+def _echo_replate(report: dict[str, object]) -> None:
+    """The replate and the page files on stderr: what changed, what was kept, and why."""
+    plate = report.get("replate") or {}
+    if isinstance(plate, dict) and plate.get("mode") == "replate":
+        typer.echo(f"replate: pages changed {', '.join(plate['pages_changed']) or 'none'}; "
+                   f"{len(plate['pages_kept'])} kept", err=True)
+        for why in plate["why"]:
+            typer.echo(f"replate: {why}", err=True)
+    files = report.get("pages_dir")
+    if isinstance(files, dict):
+        for name in files["written"]:
+            typer.echo(f"page file written: {Path(files['folder']) / name}", err=True)
+        for name in files["removed"]:
+            typer.echo(f"page file removed: {Path(files['folder']) / name}", err=True)
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]

@@ -7,15 +7,14 @@ text, outline, metadata) on top of this.
 
 from __future__ import annotations
 
-import gc
+import re
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epaper import __version__, l10n
-from epaper import pdf as pdftools
 from epaper.errors import InputErrors, Problem, RenderError
 from epaper.layout.galley import Line
 from epaper.layout.grid import Layout
@@ -42,11 +41,11 @@ from epaper.render.html import (
     fragment_view,
     head_view,
     image_aspect,
+    pages_css,
     pages_html,
 )
 from epaper.typeset import Typesetter
 from epaper.units import PT_PER
-from epaper.workers import can_fork, fork_pool
 
 MM2 = PT_PER["mm"] ** 2
 
@@ -122,13 +121,16 @@ class PageMaker:
         timings["place_fit"] = time.perf_counter() - t0
         return pages, sandbox
 
-    def page_views(self, pages: Pages, furniture: Furniture) -> list[PageView]:
-        """What the page template shows, page by page."""
+    def page_views(self, pages: Pages, furniture: Furniture,
+                   only: range | None = None) -> list[PageView]:
+        """What the page template shows, page by page (the ``only`` pages, or all)."""
         grid = self.layout.grid
         labels = {p.index: p.label for p in pages.pages}
         views = []
         ads = assign_ads(pages, furniture.ads)
         for page in pages.pages:
+            if only is not None and page.index not in only:
+                continue
             stories = tuple(self._fragment_view(pages.measures[f.slug], f, labels)
                             for f in page.fragments)
             masthead = page.template.masthead_rect(grid)
@@ -176,72 +178,41 @@ class PageMaker:
                        back=anchor(m.slug, f.part - 1) if f.jump_from is not None else "",
                        lead_image_height=round(grown, 3))
 
+    def pages_html(self, views: Sequence[PageView], furniture: Furniture,
+                   inline_css: bool = True) -> str:
+        """The HTML document of some page views."""
+        lang = furniture.lang or (views[0].lang if views else "en")
+        return pages_html(self.typesetter.templates, views, lang, {
+            "title": furniture.document_title or furniture.title,
+            "author": furniture.author, "description": furniture.description,
+            "keywords": ", ".join(furniture.keywords), "created": furniture.created,
+            "version": __version__}, inline_css)
+
+    def stylesheet(self) -> str:
+        """The pages' stylesheet, for documents made with ``inline_css=False``."""
+        return pages_css(self.typesetter.templates)
+
     def render(self, pages: Pages, sandbox: weasy.Sandbox, base: Path, furniture: Furniture,
                warnings: list[str], only: range | None = None) -> weasy.Rendered:
         """Lay out the pages (or the ``only`` ones) in one WeasyPrint document and check it
         against the plan."""
-        views = self.page_views(pages, furniture)
+        html = self.pages_html(self.page_views(pages, furniture, only), furniture)
+        return self.render_html(html, pages, only, sandbox, base, warnings)
+
+    def render_html(self, html: str, pages: Pages, only: range | None,
+                    sandbox: weasy.Sandbox, base: Path, warnings: list[str],
+                    css: str | None = None) -> weasy.Rendered:
+        """Lay out the document of the pages ``only`` (or all), with the shared stylesheet
+        ``css`` if the HTML leaves it out, and check every column against the plan."""
         chosen = [p for p in pages.pages if only is None or p.index in only]
-        views = [v for p, v in zip(pages.pages, views, strict=True) if p in chosen]
-        lang = furniture.lang or (views[0].lang if views else "en")
-        html = pages_html(self.typesetter.templates, views, lang, {
-            "title": furniture.document_title or furniture.title,
-            "author": furniture.author, "description": furniture.description,
-            "keywords": ", ".join(furniture.keywords), "created": furniture.created,
-            "version": __version__})
-        rendered = weasy.render(html, sandbox, base)
+        rendered = weasy.render(html, sandbox, base, css)
         warnings.extend(rendered.warnings)
         if rendered.page_count != len(chosen):
             raise RenderError(f"{len(chosen)} pages planned, {rendered.page_count} set")
         planned = [sum(1 for i in col if isinstance(pages.measures[f.slug].galley.items[i], Line))
                    for p in chosen for f in p.fragments for col in f.fit.columns]
-        weasy.check_columns(rendered, planned, "pages")
+        weasy.check_columns(rendered, planned, "pages " + ", ".join(p.label for p in chosen))
         return rendered
-
-    def render_pdf(self, pages: Pages, sandbox: weasy.Sandbox, base: Path,
-                   furniture: Furniture, warnings: list[str], jobs: int = 1,
-                   tick: Callable[[int, int], None] | None = None) -> bytes:
-        """The pages as PDF bytes. Runs of at most ``render-part-pages`` pages (a layout
-        setting), of even length, are laid out as separate documents, in ``jobs`` worker
-        processes, and joined with their links intact. The parts do not depend on
-        ``jobs``, so the bytes do not either. Each part embeds its own font subsets: the
-        price of rendering in parallel. ``tick(pages done, pages)`` follows the parts."""
-        assert self.layout.pages is not None
-        size = self.layout.pages.render_part_pages
-        count = len(pages.pages)
-        report = tick or (lambda done, total: None)
-        if count <= size:
-            data = weasy.write_pdf(self.render(pages, sandbox, base, furniture, warnings))
-            report(count, count)
-            return data
-        parts = -(-count // size)  # as many parts as needed, of even length
-        bounds = [round(k * count / parts) for k in range(parts + 1)]
-        chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
-        workers = min(jobs, len(chunks))
-        results: dict[int, tuple[bytes, list[str]]] = {}
-        done = 0
-        if workers > 1 and can_fork():
-            global _JOB
-            _JOB = (self, pages, sandbox, base, furniture)  # forked workers inherit it
-            try:
-                with fork_pool(workers) as pool:
-                    futures = {pool.submit(_render_forked, chunk): k
-                               for k, chunk in enumerate(chunks)}
-                    for future in as_completed(futures):
-                        k = futures[future]
-                        results[k] = future.result()
-                        done += len(chunks[k])
-                        report(done, count)
-            finally:
-                _JOB = None
-        else:
-            for k, chunk in enumerate(chunks):
-                results[k] = _render_chunk(self, pages, sandbox, base, furniture, chunk)
-                done += len(chunk)
-                report(done, count)
-        for k in range(len(chunks)):
-            warnings.extend(results[k][1])
-        return pdftools.join([results[k][0] for k in range(len(chunks))])
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
              sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
@@ -259,25 +230,6 @@ class PageMaker:
         timings["write"] = time.perf_counter() - t0
         warnings.extend(overset_warnings(pages))
         return PagesResult(pages, pdf, warnings, timings, list(sandbox.fetched))
-
-
-_JOB: tuple[PageMaker, Pages, weasy.Sandbox, Path, Furniture] | None = None
-
-
-def _render_forked(only: range) -> tuple[bytes, list[str]]:
-    """In a forked worker: the job the parent set up, for some of the pages (only the
-    page range crosses the process boundary; the rest is inherited memory)."""
-    assert _JOB is not None
-    return _render_chunk(*_JOB, only)
-
-
-def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: Path,
-                  furniture: Furniture, only: range) -> tuple[bytes, list[str]]:
-    """In a worker process: some of the pages, as PDF bytes."""
-    notes: list[str] = []
-    data = weasy.write_pdf(maker.render(pages, sandbox, base, furniture, notes, only))
-    gc.collect()  # a worker ends without collecting: WeasyPrint's font folder goes now
-    return data, notes
 
 
 def anchor(slug: str, part: int) -> str:
@@ -332,9 +284,11 @@ def overset_warnings(pages: Pages) -> list[str]:
 
 # -- the report ------------------------------------------------------------------------------
 
+_WORD = re.compile(r"\S+")
+
+
 def _word_starts(text: str) -> list[int]:
-    return [i for i, ch in enumerate(text)
-            if not ch.isspace() and (i == 0 or text[i - 1].isspace())]
+    return [m.start() for m in _WORD.finditer(text)]
 
 
 def _box(r: object) -> list[float]:
@@ -349,7 +303,8 @@ def story_words(m: StoryMeasure, indices: Sequence[int]) -> int:
     for i in indices:
         item = m.galley.items[i]
         if isinstance(item, Line):
-            n += sum(1 for s in starts[item.block] if item.start <= s < item.end)
+            block = starts[item.block]
+            n += bisect_left(block, item.end) - bisect_left(block, item.start)
     return n
 
 

@@ -162,6 +162,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     import gc
 
+    from epaper.render import weasy
+
+    weasy.cleanup()  # what the process would do at exit: its shared font folders go
     gc.collect()  # WeasyPrint removes its font folders when its documents are collected
     left = sorted(p.name for p in _PRIVATE_TMP.iterdir() if not p.name.startswith("pytest-of-"))
     os.environ.pop("EPAPER_TEST_TMP", None)

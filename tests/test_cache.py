@@ -29,14 +29,14 @@ def test_cache_entries_are_json_and_a_planted_pickle_is_never_run(tmp_path: Path
     folder = small_edition(tmp_path / "ed")
     out = tmp_path / "out"
     first = build(folder, out, jobs=1)
-    entries = sorted((out / ".cache").iterdir())
+    entries = sorted((out / ".cache" / "measure").iterdir())
     assert entries and all(p.suffix == ".json" for p in entries), entries
     for entry in entries:
         assert json.loads(entry.read_text(encoding="utf-8"))["format"].startswith("epaper")
     marker = tmp_path / "pwned"
     for entry in entries:  # each entry replaced by a pickle that would create the marker
         entry.write_bytes(pickle.dumps(Planted(marker)))
-    (out / ".cache" / "old.pickle").write_bytes(pickle.dumps(Planted(marker)))
+    (out / ".cache" / "measure" / "old.pickle").write_bytes(pickle.dumps(Planted(marker)))
     again = build(folder, out, jobs=1)
     assert not marker.exists(), "a planted pickle was executed"
     assert again.report["measure_cache"]["cached"] == 0
@@ -65,7 +65,7 @@ def test_a_build_keeps_its_cache_under_the_bound(tmp_path: Path,
     folder = small_edition(tmp_path / "ed")
     out = tmp_path / "out"
     build(folder, out, jobs=1)
-    sizes = sorted(p.stat().st_size for p in (out / ".cache").iterdir())
+    sizes = sorted(p.stat().st_size for p in (out / ".cache" / "measure").iterdir())
     monkeypatch.setattr(measure, "CACHE_LIMIT_BYTES", sizes[-1] + 1)
     build(folder, out, jobs=1, use_cache=True)
-    assert sum(p.stat().st_size for p in (out / ".cache").iterdir()) <= sizes[-1] + 1
+    assert sum(p.stat().st_size for p in (out / ".cache" / "measure").iterdir()) <= sizes[-1] + 1

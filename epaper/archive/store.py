@@ -29,6 +29,7 @@ from pathlib import Path
 
 from epaper import pdf as pdftools
 from epaper.archive import index
+from epaper.edition import replate
 from epaper.edition.build import ArchivalExtras, build, stable_report_bytes
 from epaper.errors import ArchiveError, InputError, Problem, RenderError, WriteError
 from epaper.files import check_folder, read_regular, refuse_output, write_atomic
@@ -242,6 +243,12 @@ class Archive:
                                      "it was built: " + ", ".join(changed[:5]),
                                      fix="archive at build time: epaper build --archive DIR"))
         with tempfile.TemporaryDirectory() as tmp:
+            plan = replate.plan_path(pdf_path.parent, pdf_path.stem)
+            if plan.is_file():  # a replated edition is rebuilt on its own page plan
+                for file in (pdf_path, report_path):
+                    shutil.copyfile(file, Path(tmp) / file.name)
+                (Path(tmp) / ".cache").mkdir()
+                shutil.copyfile(plan, replate.plan_path(Path(tmp), pdf_path.stem))
             rebuilt = build(source, Path(tmp), edition["date"], edition["locale"], jobs=1,
                             use_cache=True, archival=True, archival_extras=extras)
             if rebuilt.pdf_path.read_bytes() != data:

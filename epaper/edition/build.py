@@ -3,9 +3,10 @@
 Steps (numbered as the progress shows them):
 1. read edition.toml and every article (all input problems listed together);
 2. measure the stories (cached, in parallel);
-3. place and fit them on pages;
-4. render the pages (one WeasyPrint document: fonts embedded once) and check them;
-5. finish the PDF: page labels, outline, document information;
+3. place and fit them on pages (or replate: keep the previous build's pages where nothing
+   changed, see ``replate``);
+4. render the pages, one per part, each cached by its content, and check them;
+5. join the parts and finish the PDF: page labels, outline, document information;
 6. write the PDF and the report, atomically.
 """
 
@@ -23,10 +24,18 @@ from zoneinfo import ZoneInfo
 from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
 from epaper.compose.quality import composition
+from epaper.edition import replate
 from epaper.edition.checks import ads_report
 from epaper.edition.config import EditionConfig
 from epaper.edition.inputs import EditionInputs, read_edition
-from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
+from epaper.edition.measure import (
+    MeasureStats,
+    default_jobs,
+    environment_key,
+    measure_stories,
+    story_key,
+)
+from epaper.edition.pagefiles import write_page_files
 from epaper.errors import InputErrors, Problem, StrictFailure, WriteError
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.paginate import (
@@ -45,6 +54,7 @@ from epaper.pages import (
     overset_warnings,
     pages_report,
 )
+from epaper.parts import PartCache, render_parts
 from epaper.render import weasy
 
 STEPS = 6
@@ -126,11 +136,15 @@ def _masthead_line(config: EditionConfig, day: date, locale: str) -> str:
 def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None,
           locale: str | None = None, jobs: int | None = None, use_cache: bool = True,
           strict: bool = False, progress: Progress | None = None,
-          archival: bool = False, archival_extras: ArchivalExtras | None = None) -> BuildResult:
+          archival: bool = False, archival_extras: ArchivalExtras | None = None,
+          fresh: bool = False, pages_dir: Path | None = None) -> BuildResult:
     """Build the edition in ``edition_dir``; see the module docstring for the steps.
     ``archival``: also make the PDF/A-3b copy with the sources embedded (for the archive);
     ``archival_extras`` gives more files for it from the finished PDF and its report
-    (the e-paper's ALTO and METS)."""
+    (the e-paper's ALTO and METS). ``use_cache=False``: measure and render everything
+    afresh. ``fresh``: paginate afresh even when ``out_dir`` holds the previous build (no
+    replate). ``pages_dir``: also write one PDF per page there (only the pages that
+    changed)."""
     step = progress or (lambda n, label, done=0, total=0: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -162,7 +176,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     folders = [articles_dir, edition_dir]
     measures, stats = measure_stories(
         maker.typesetter, articles, sorted(maker.spans()), folders, edition_dir, jobs,
-        (out_dir / ".cache") if use_cache else None, warnings,
+        (out_dir / ".cache" / "measure") if use_cache else None, warnings,
         lambda done, total: step(2, f"Measuring {len(articles)} stories", done, total))
     timings["measure"] = time.perf_counter() - t
 
@@ -172,7 +186,20 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     warnings += _empty_sections(config, measures)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
-    pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
+    name = own_name
+    pdf_path = out_dir / f"{name}.pdf"
+    environment = environment_key(maker.typesetter, sorted(maker.spans()))
+    keys = {a.slug: story_key(a, environment) for a in articles}
+    plan_config = replate.config_key((edition_dir / "edition.toml").read_bytes(), environment,
+                                     locale_tag)
+    previous, why_fresh = (None, "--fresh") if fresh else replate.load(
+        replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
+    replated = None
+    if previous is not None:
+        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout,
+                                          maker.templates, explicit)
+    else:
+        pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
     timings["place_fit"] = time.perf_counter() - t
 
     # 4. render ---------------------------------------------------------------------------------
@@ -183,26 +210,32 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
                                   assign_ads(pages, furniture.ads))
     warnings += ad_warnings
     sandbox = maker.typesetter.sandbox(folders)
-    raw = maker.render_pdf(pages, sandbox, edition_dir, furniture, warnings, jobs,
-                           lambda done, total: step(4, f"Rendering {len(pages.pages)} pages",
-                                                    done, total))
+    cache = PartCache(out_dir / ".cache" / "pages") if use_cache else None
+    parts = render_parts(maker, pages, sandbox, edition_dir, furniture, warnings, jobs, cache,
+                         lambda done, total: step(4, f"Rendering {len(pages.pages)} pages",
+                                                  done, total))
     timings["render"] = time.perf_counter() - t
 
     # 5. finish ---------------------------------------------------------------------------------
     t = time.perf_counter()
     step(5, "Finishing the PDF: page labels, outline, metadata")
     info = _info(config, when, locale_tag, sections)
-    data = pdftools.finish(raw, _labels(pages), _outline(pages), info)
+    data = pdftools.assemble([p.pdf for p in parts], _labels(pages), _outline(pages), info,
+                             [p.borrowed for p in parts])
     timings["finish"] = time.perf_counter() - t
     warnings += overset_warnings(pages)
 
     # 6. write ----------------------------------------------------------------------------------
-    name = own_name
-    pdf_path, report_path = out_dir / f"{name}.pdf", out_dir / f"{name}.report.json"
+    report_path = out_dir / f"{name}.report.json"
     timings["total"] = time.perf_counter() - t0
     report = _report(config, when, pages, sections, warnings, timings, stats, pdf_path, data,
                      maker)
     report["ads"] = ads
+    report["render_cache"] = {"parts": len(parts), "cached": sum(p.cached for p in parts),
+                              "rendered": [list(p.labels) for p in parts if not p.cached]}
+    report["replate"] = (
+        replated.report([p.labels for p in parts], [p.key for p in parts], previous)
+        if replated is not None and previous is not None else {"mode": "fresh", "why": why_fresh})
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
     report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
     report["files"] = files_report(inputs, report)
@@ -225,6 +258,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     files.recover(out_dir)
     for stale in out_dir.glob(f".{name}.*.part"):  # left by a build that was killed
         stale.unlink(missing_ok=True)
+    if pages_dir is not None:
+        report["pages_dir"] = asdict(write_page_files(Path(pages_dir), name, parts))
     try:  # the report first, the PDF last; both new or both old after any kill
         files.write_pair([(report_path, (json.dumps(report, ensure_ascii=False, indent=2)
                                          + "\n").encode("utf-8")), (pdf_path, data)])
@@ -232,6 +267,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
         raise WriteError(f"{exc.filename or out_dir}: cannot write the edition: "
                          f"{exc.strerror} — free space on the disk and build again (the "
                          "previous edition, if any, is unchanged)") from None
+    replate.save(replate.plan_path(out_dir, name), pages, keys, plan_config,
+                 [(p.labels, p.key) for p in parts], data, pdf_path.name)
     return BuildResult(pdf_path, report_path, report, warnings, archival_pdf,
                        Rendering(maker, pages, sandbox, edition_dir, furniture, config.slug,
                                  when.isoformat()))
@@ -248,7 +285,7 @@ def _output_problems(out_dir: Path, name: str, inputs: list[Path]) -> list[Probl
                         for ext in (".pdf", ".report.json")) if p is not None]
 
 
-VOLATILE = ("timings_s", "measure_cache")
+VOLATILE = ("timings_s", "measure_cache", "render_cache", "replate", "pages_dir")
 
 
 def stable_report_bytes(report: dict[str, object]) -> bytes:

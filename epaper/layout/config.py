@@ -73,7 +73,7 @@ class PagesTable(Table):
     min_story_lines: Count = 6
     min_jump_lines: Count = 4
     feather_lines: Annotated[float, Field(ge=0)] = 3.0
-    render_part_pages: Count = 8
+    render_part_pages: Count = 1
 
 
 class PreviewTable(Table):

@@ -80,7 +80,7 @@ class PageRules:
     min_story_lines: int
     min_jump_lines: int
     feather_lines: float = 3.0
-    render_part_pages: int = 8  # pages laid out per WeasyPrint document (parallel parts)
+    render_part_pages: int = 1  # pages laid out per WeasyPrint document (cached, parallel)
 
 
 @dataclass(frozen=True)

@@ -55,17 +55,23 @@ class FontSet:
 
     def uncovered(self, role: str, text: str) -> list[str]:
         """Characters of ``text`` that no face of the role's stack can show."""
-        maps = [_cmap(f.path) for f in self.faces if f.family in self.stacks[role]]
+        covered = _covered(tuple(f.path for f in self.faces if f.family in self.stacks[role]))
         missing: dict[str, None] = {}
-        for char in text:
+        for char in dict.fromkeys(text):
             if char.isspace():
                 continue
             kind = unicodedata.category(char)
             if kind in REFUSED:  # no font may stand for these, even one that maps them
                 missing[char] = None
-            elif kind != "Cf" and not any(ord(char) in cmap for cmap in maps):
+            elif kind != "Cf" and ord(char) not in covered:
                 missing[char] = None  # Cf (joiners, marks of direction) print as nothing
         return list(missing)
+
+
+@cache
+def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    """Code points one of the fonts can show."""
+    return frozenset().union(*(_cmap(path) for path in paths))
 
 
 REFUSED = {"Co": "a private-use character", "Cn": "an unassigned code point",
@@ -75,6 +81,8 @@ REFUSED = {"Co": "a private-use character", "Cn": "an unassigned code point",
 @cache
 def _cmap(path: Path) -> frozenset[int]:
     with TTFont(path, lazy=True) as font:
+        # only the code points matter: glyph names from 'post' would cost more than the cmap
+        font.setGlyphOrder([f"g{n}" for n in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap())
 
 

@@ -414,9 +414,11 @@ class Templates:
         return Markup(css + "\n" + spacing_css())
 
     def render(self, name: str, lang: str, page_width: float, page_height: float,
-               **context: object) -> str:
-        return self._render(name, css=self.css(page_width, page_height),
-                            labels=l10n.labels(lang), **context)
+               inline_css: bool = True, **context: object) -> str:
+        """A template rendered; ``inline_css=False`` leaves the stylesheet out (the caller
+        hands it to WeasyPrint once for many documents)."""
+        css = self.css(page_width, page_height) if inline_css else Markup("")
+        return self._render(name, css=css, labels=l10n.labels(lang), **context)
 
 
 def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
@@ -540,9 +542,16 @@ def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, h
 
 
 def pages_html(templates: Templates, pages: Sequence[PageView], lang: str,
-               meta: dict[str, str] | None = None) -> str:
+               meta: dict[str, str] | None = None, inline_css: bool = True) -> str:
     """The document of newspaper pages (one WeasyPrint page each)."""
     grid = templates.layout.grid
     assert templates.layout.pages is not None
     return templates.render(templates.layout.pages.page_template, lang, grid.page_width,
-                            grid.page_height, pages=pages, doc_lang=lang, meta=meta or {})
+                            grid.page_height, inline_css, pages=pages, doc_lang=lang,
+                            meta=meta or {})
+
+
+def pages_css(templates: Templates) -> str:
+    """The stylesheet of the newspaper pages (what ``pages_html`` leaves out when asked)."""
+    grid = templates.layout.grid
+    return str(templates.css(grid.page_width, grid.page_height))

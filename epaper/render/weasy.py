@@ -58,9 +58,18 @@ def _font_config() -> FontConfiguration:
     return config
 
 
+# Parsed stylesheets with their font configuration, shared by every document of a process
+# that uses the same CSS: the CSS is parsed and the fonts are loaded once, not per part.
+_STYLES: dict[tuple[str, tuple[Path, ...], frozenset[Path]], tuple[Any, Any]] = {}
+
+
 def cleanup() -> None:
-    """Remove the font folders this process made (not those of a parent it was forked from)."""
+    """Remove the font folders this process made (not those of a parent it was forked from),
+    and forget the shared stylesheets whose fonts were in them."""
     pid = os.getpid()
+    for key, (_, font_config) in list(_STYLES.items()):
+        if _FONT_CONFIGS.get(font_config) == pid:
+            del _STYLES[key]
     for config, owner in list(_FONT_CONFIGS.items()):
         folder = getattr(config, "_folder", None)  # WeasyPrint 70's temporary font folder
         if owner == pid and folder:
@@ -170,15 +179,37 @@ class Rendered:
         return len(self.document.pages)
 
 
-def render(html: str, sandbox: Sandbox, base: Path) -> Rendered:
-    """Lay out ``html``; any read outside the sandbox raises :class:`SandboxError`."""
+
+
+def stylesheet(css: str, sandbox: Sandbox) -> tuple[Any, Any]:
+    """The parsed ``css`` and its font configuration, made once per process (call it before
+    forking workers, so that they share it instead of loading the fonts again)."""
+    key = (css, sandbox.folders, sandbox.files)
+    if key not in _STYLES:
+        font_config = _font_config()
+        try:
+            sheet = weasyprint.CSS(string=css, font_config=font_config,
+                                   url_fetcher=SandboxFetcher(sandbox))
+        except _Refused as exc:
+            raise SandboxError(f"{exc}: only the layout and the fonts may be read") from exc
+        _STYLES[key] = (sheet, font_config)
+    return _STYLES[key]
+
+
+def render(html: str, sandbox: Sandbox, base: Path, css: str | None = None) -> Rendered:
+    """Lay out ``html`` (with the shared stylesheet ``css``, if given); any read outside the
+    sandbox raises :class:`SandboxError`."""
     fetcher = SandboxFetcher(sandbox)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
+        extra: dict[str, Any] = {"font_config": _font_config()} if css is None else {}
+        if css is not None:
+            sheet, font_config = stylesheet(css, sandbox)
+            extra = {"stylesheets": [sheet], "font_config": font_config}
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher).render(font_config=_font_config())
+                                   url_fetcher=fetcher).render(**extra)
     except _Refused as exc:
         raise SandboxError(f"{exc}: only the article's folder, the layout and the fonts "
                            "may be read") from exc
