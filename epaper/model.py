@@ -97,6 +97,8 @@ class Article:
     lang: str | None = None  # None: the edition's locale decides, else English
     priority: int = 3
     tagline: str = ""
+    trim: bool | None = None  # False: the story may never be cut (front matter trim: false)
+    jumphead: str = ""  # head of its continuations; empty: the headline
     pullquotes: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
     related: tuple[Related, ...] = ()

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from epaper import __version__, l10n
 from epaper import pdf as pdftools
+from epaper.edition.booking import booked_ads, house_rules, page_plan
 from epaper.edition.config import EditionConfig, load_config
 from epaper.edition.measure import MeasureStats, default_jobs, measure_stories
 from epaper.errors import InputErrors, Problem, StrictFailure
@@ -42,6 +43,7 @@ from epaper.pages import (
     Furniture,
     PageMaker,
     duplicate_slugs,
+    fill_warnings,
     overset_warnings,
     pages_report,
 )
@@ -194,7 +196,13 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     if plan_problems:
         raise InputErrors([Problem(edition_dir / "edition.toml", p.message, field=p.field,
                                    fix=p.fix) for p in plan_problems])
-    pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
+    ads, ad_problems = booked_ads(config, edition_dir, maker.layout, sections, maker.templates)
+    if ad_problems:
+        raise InputErrors(ad_problems)
+    house = house_rules(config, maker.layout)
+    pages = Paginator(maker.layout, maker.templates, house, ads,
+                      any(ad.booked for ad in config.ads) or bool(ads)).paginate(
+        sections, measures, explicit, page_plan(config))
     timings["place_fit"] = time.perf_counter() - t
 
     # 4. render ---------------------------------------------------------------------------------
@@ -211,7 +219,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     info = _info(config, when, locale_tag, sections)
     data = pdftools.finish(raw, _labels(pages), _outline(pages), info)
     timings["finish"] = time.perf_counter() - t
-    warnings += overset_warnings(pages)
+    warnings += overset_warnings(pages) + fill_warnings(pages, maker.layout.grid.row_gap)
 
     # 6. write ----------------------------------------------------------------------------------
     name = f"{config.slug}-{when.isoformat()}"
@@ -321,7 +329,7 @@ def _furniture(config: EditionConfig, when: date, locale: str, sections: list[Se
         keywords=tuple(s.title for s in sections),
         created=when.isoformat(),
         ads=tuple(AdFill(ad.label, (edition_dir / ad.image).resolve().as_uri()
-                         if ad.image else "", ad.page) for ad in config.ads),
+                         if ad.image else "", ad.page) for ad in config.ads if not ad.booked),
     )
 
 

@@ -276,6 +276,8 @@ class _ArticleReader:
             lang=meta.lang,
             priority=meta.priority,
             tagline=_typeset(meta.tagline),
+            trim=meta.trim,
+            jumphead=_typeset(meta.jumphead),
             pullquotes=tuple(_typeset(q) for q in meta.pullquotes if q.strip()),
             images=images,
             related=tuple(Related(_typeset(r.headline), r.published, r.section)

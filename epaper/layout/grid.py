@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from epaper.errors import LayoutError
+from epaper.layout.rules import HouseRules, rules_problems, with_rules
 from epaper.resources import data_dir
 from epaper.units import to_pt
 
@@ -78,7 +79,6 @@ class PageRules:
     templates_folder: str
     page_template: str
     min_story_lines: int
-    min_jump_lines: int
     feather_lines: float = 3.0
     render_part_pages: int = 8  # pages laid out per WeasyPrint document (parallel parts)
 
@@ -96,6 +96,7 @@ class Layout:
     css_template: str
     pages: PageRules | None = None
     base: Path | None = None  # a layout whose templates this one uses where it has none
+    rules: HouseRules = HouseRules()  # the house rules' defaults (``[rules]``)
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -112,6 +113,14 @@ def _get(data: dict[str, Any], path: str, default: Any = None) -> Any:
             return default
         node = node[key]
     return node
+
+
+def _rules(table: dict[str, Any], toml: Path) -> HouseRules:
+    bad = rules_problems(table)
+    if bad:
+        raise LayoutError(f"{toml}: [rules] "
+                          + "; ".join(f"{what} ({fix})" for _, what, fix in bad))
+    return with_rules(HouseRules(), table)
 
 
 def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
@@ -159,12 +168,12 @@ def load_layout(name_or_path: str | Path = "broadsheet") -> Layout:
                 templates_folder=str(_get(data, "pages.templates")),
                 page_template=str(_get(data, "pages.page-template")),
                 min_story_lines=int(_get(data, "pages.min-story-lines", 6)),
-                min_jump_lines=int(_get(data, "pages.min-jump-lines", 4)),
                 feather_lines=float(_get(data, "pages.feather-lines", 3)),
                 render_part_pages=max(1, int(_get(data, "pages.render-part-pages", 8))),
             ) if "pages" in data else None,
             base=(data_dir("layouts") / str(data["templates"]["base"])).resolve()
             if "base" in data.get("templates", {}) else None,
+            rules=_rules(data.get("rules", {}), toml),
         )
     except KeyError as exc:
         raise LayoutError(f"{toml}: missing setting '{exc.args[0]}'") from exc
