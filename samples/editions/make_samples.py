@@ -208,7 +208,8 @@ def main() -> None:
     (ko / "articles").mkdir(parents=True, exist_ok=True)
     for k in range(2):
         picture(ko / "images" / f"scene-{k + 1}.jpg", 10 + k)
-    for section, count in [("사회", 8), ("경제", 7), ("오피니언", 3)]:
+    house_ad(ko / "images" / "ad.jpg", (20, 60, 140))
+    for section, count in [("사회", 11), ("경제", 10), ("오피니언", 5)]:
         for k in range(count):
             priority = 1 if k == 0 else (5 if k == count - 1 else rng.choice([2, 3, 3]))
             paragraphs = {1: rng.randint(16, 24), 5: rng.randint(2, 3)}.get(
