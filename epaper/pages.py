@@ -320,6 +320,9 @@ def fill_warnings(pages: Pages, row_gap: float) -> list[str]:
                        f"{pages.fill_rule:.0%}")
     for slug in pages.held:
         out.append(f"held for a later edition: '{slug}'")
+    labels = {p.label for p in pages.pages}
+    for label in sorted(set(pages.booked) - labels):
+        out.append(f"ads booked on {label}, a page this edition does not have")
     return out
 
 

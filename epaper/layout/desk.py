@@ -56,6 +56,8 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     rule = pg.house.fill
     natural = {s.id: _trial(pg, s, stories[s.id], planned[s.id], None) for s in sections}
     budgets: dict[str, int | None] = {}
+    least = {s.id: max((int(label[1:]) for label in pg.ads if label[0] == s.letter),
+                       default=1) for s in sections}  # pages with booked ads are made
     for s in sections:
         n, last, _ = natural[s.id]
         if s.id in plan.sections:
@@ -66,6 +68,8 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             budgets[s.id] = n - 1
         else:
             budgets[s.id] = n
+        if least[s.id] > (budgets[s.id] or n):
+            budgets[s.id] = least[s.id]
     free = [s for s in sections if s.id not in plan.sections]
     target = plan.pages
     total = sum(b if b is not None else natural[s][0] for s, b in budgets.items())
@@ -78,16 +82,26 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
         material = {s.id: max(0.3, natural[s.id][0] - 1 + natural[s.id][1]) for s in free}
         whole = sum(material.values())
         exact = {k: v * share / whole for k, v in material.items()}
-        counts = {k: max(1, int(v)) for k, v in exact.items()}
+        counts = {k: max(least[k], int(v)) for k, v in exact.items()}
         by_rest = sorted(free, key=lambda s: exact[s.id] - int(exact[s.id]), reverse=True)
         while sum(counts.values()) < share:
             for s in by_rest:
                 if sum(counts.values()) < share:
                     counts[s.id] += 1
-        while sum(counts.values()) > share and any(c > 1 for c in counts.values()):
-            s = min((s for s in free if counts[s.id] > 1),
+        while sum(counts.values()) > share and any(counts[s.id] > least[s.id] for s in free):
+            s = min((s for s in free if counts[s.id] > least[s.id]),
                     key=lambda s: exact[s.id] - counts[s.id])
             counts[s.id] -= 1
+        for _ in range(len(free)):  # a section whose stories may not be held needs more
+            over = [s for s in free
+                    if _trial(pg, s, stories[s.id], planned[s.id], counts[s.id])[0]
+                    > counts[s.id]]
+            spare = [s for s in free if s not in over and counts[s.id] > least[s.id]]
+            if not over or not spare:
+                break
+            giver = max(spare, key=lambda s: counts[s.id] - material[s.id])
+            counts[giver.id] -= 1
+            counts[over[0].id] += 1
         budgets.update(counts)
     return budgets
 

@@ -156,6 +156,7 @@ class Pages:
     held: list[str] = field(default_factory=list)  # stories held for a later edition
     trims: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # slug → items cut
     fill_rule: float = 0.97
+    booked: tuple[str, ...] = ()  # page labels with booked ads
 
     def fragments_of(self, slug: str) -> list[tuple[Page, Fragment]]:
         out = [(p, f) for p in self.pages for f in p.fragments if f.slug == slug]

@@ -411,7 +411,7 @@ class Paginator(StackPlanner):
                         source.fragments[f.from_fragment], jump_to=page.index)
         trims = {slug: cut for page in self.pages for slug, cut in page.trims.items()}
         return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced,
-                     list(self.held), trims, self.house.fill)
+                     list(self.held), trims, self.house.fill, tuple(sorted(self.ads)))
 
     def paginate(self, sections: Sequence[Section], stories: Sequence[StoryMeasure],
                  explicit: Sequence[PageSpec] = (), plan: PagePlan | None = None) -> Pages:
