@@ -341,7 +341,8 @@ class Paginator(StackPlanner):
             self._planned_page(section, spec, queue, continuations)
         first = not explicit
         guard = 0
-        while queue:
+        while queue or (budget is not None and
+                        sum(1 for p in self.pages if p.section.id == section.id) < budget):
             count = sum(1 for p in self.pages if p.section.id == section.id)
             if budget is not None and count >= budget:
                 if all(self.house.may_hold(p.measure.article.priority) for p in queue):
@@ -353,7 +354,7 @@ class Paginator(StackPlanner):
             before = len(queue)
             self.fill_page(page, queue, continuations, lead_first=first, role=role)
             first = False
-            if len(queue) == before and not page.closing:
+            if before and len(queue) == before and not page.closing:
                 guard += 1
                 if not page.fragments:  # continuations may have found room on it: keep it
                     self.pages.remove(page)
