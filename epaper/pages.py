@@ -30,6 +30,7 @@ from epaper.layout.paginate import (
     check_plan,
     default_sections,
 )
+from epaper.layout.rules import HouseRules
 from epaper.layout.templates import PageTemplate, load_templates
 from epaper.layout.trim import paragraphs_in
 from epaper.model import Article, Paragraph
@@ -104,7 +105,8 @@ class PageMaker:
     def paginate(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
                  sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
                  warnings: list[str] | None = None,
-                 timings: dict[str, float] | None = None) -> tuple[Pages, weasy.Sandbox]:
+                 timings: dict[str, float] | None = None,
+                 house: HouseRules | None = None) -> tuple[Pages, weasy.Sandbox]:
         """Measure and place: the page model, and the sandbox the measuring used."""
         timings = timings if timings is not None else {}
         problems = check_plan(explicit, self.templates, {a.slug for a in articles})
@@ -118,7 +120,8 @@ class PageMaker:
         timings["measure"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         sections = list(sections) if sections is not None else default_sections(measures)
-        pages = Paginator(self.layout, self.templates).paginate(sections, measures, explicit)
+        pages = Paginator(self.layout, self.templates, house).paginate(sections, measures,
+                                                                       explicit)
         timings["place_fit"] = time.perf_counter() - t0
         return pages, sandbox
 
@@ -191,6 +194,7 @@ class PageMaker:
             "author": furniture.author, "description": furniture.description,
             "keywords": ", ".join(furniture.keywords), "created": furniture.created,
             "version": __version__})
+        html = _links_out_of_part(html, pages, chosen)
         rendered = weasy.render(html, sandbox, base)
         warnings.extend(rendered.warnings)
         if rendered.page_count != len(chosen):
@@ -236,12 +240,14 @@ class PageMaker:
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
              sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
-             furniture: Furniture = Furniture()) -> PagesResult:
-        """Articles to pages: the page model and the PDF."""
+             furniture: Furniture = Furniture(),
+             house: HouseRules | None = None) -> PagesResult:
+        """Articles to pages: the page model and the PDF (``house``: the night desk's
+        rules; default the layout's)."""
         warnings: list[str] = [w for a in articles for w in a.warnings]
         timings: dict[str, float] = {}
         pages, sandbox = self.paginate(articles, roots, base, sections, explicit, warnings,
-                                       timings)
+                                       timings, house)
         t0 = time.perf_counter()
         rendered = self.render(pages, sandbox, base, furniture, warnings)
         timings["render"] = time.perf_counter() - t0
@@ -268,6 +274,19 @@ def _render_chunk(maker: PageMaker, pages: Pages, sandbox: weasy.Sandbox, base: 
     notes: list[str] = []
     rendered = maker.render(pages, sandbox, base, furniture, notes, only)
     return weasy.write_pdf(rendered), notes
+
+
+def _links_out_of_part(html: str, pages: Pages, chosen: Sequence[Page]) -> str:
+    """Jump links to a story part on a page rendered in another part of the edition:
+    WeasyPrint drops a link whose anchor is not in its document, so these point at a
+    placeholder URI that ``pdf.join`` turns back into a link to the named destination."""
+    here = {anchor(f.slug, f.part) for p in chosen for f in p.fragments}
+    for page in pages.pages:
+        for f in page.fragments:
+            name = anchor(f.slug, f.part)
+            if name not in here:
+                html = html.replace(f'href="#{name}"', f'href="{pdftools.PART_LINK}{name}"')
+    return html
 
 
 def anchor(slug: str, part: int) -> str:
@@ -318,8 +337,11 @@ def fill_warnings(pages: Pages, row_gap: float) -> list[str]:
         if fill < pages.fill_rule:  # type: ignore[operator]
             out.append(f"page {page.label} is filled {fill:.1%}, under the rule of "
                        f"{pages.fill_rule:.0%}")
-    for slug in pages.held:
-        out.append(f"held for a later edition: '{slug}'")
+    for slug in pages.held:  # holding is the desk's routine, except beyond the hold rule
+        priority = pages.measures[slug].article.priority
+        if priority < pages.hold:
+            out.append(f"held for a later edition to keep the page plan: '{slug}' (priority "
+                       f"{priority}; the hold rule is {pages.hold} and above)")
     labels = {p.label for p in pages.pages}
     for label in sorted(set(pages.booked) - labels):
         out.append(f"ads booked on {label}, a page this edition does not have")

@@ -178,7 +178,8 @@ def run_edition(pg: Paginator, sections: Sequence[Section], stories: Sequence[St
     budgets = choose_budgets(pg, active, mine, planned, plan)
     pool: list[Pending] = []
     for s in active:
-        pool += pg.section(s, mine[s.id], planned[s.id], budgets[s.id])
+        fixed = plan.pages is not None or s.id in plan.sections
+        pool += pg.section(s, mine[s.id], planned[s.id], budgets[s.id], fixed)
     fixed = plan.pages is not None or plan.multiple > 1 or bool(plan.sections)
     if active:
         share_jumps(pg, pool, active[-1], fixed)

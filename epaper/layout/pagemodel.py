@@ -157,6 +157,7 @@ class Pages:
     trims: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # slug → items cut
     fill_rule: float = 0.97
     booked: tuple[str, ...] = ()  # page labels with booked ads
+    hold: int = 5  # the hold rule: a story of a lower priority number held is a warning
 
     def fragments_of(self, slug: str) -> list[tuple[Page, Fragment]]:
         out = [(p, f) for p in self.pages for f in p.fragments if f.slug == slug]

@@ -295,16 +295,26 @@ class Paginator(StackPlanner):
                                                                         role)] \
             if role else [page.template]
         trials = []
+        musts = {id(x) for x in queue if not self.house.may_hold(x.measure.article.priority)}
+        ways: tuple[str, ...] = ("order", "whole")
+        if page.closing and musts and len(musts) < len(queue):
+            ways += ("musts",)  # stories that may not be held take the stacks first
         for rank, template in enumerate(templates):
-            for whole_first in (False, True):
+            for way in ways:
+                whole_first = way != "order"
                 trial = Page(page.index, page.section, page.number, template,
                              story_area=sum(s.rect.width * s.rect.height
                                             for s in template.stacks),
                              ads=self.page_ads(page.label, template), closing=page.closing)
                 q, c = list(queue), list(continuations)
                 self.pages[page.index] = trial
+                first = [x for x in q if id(x) in musts] if way == "musts" else q
                 for n, stack in enumerate(template.stacks):
-                    self.fill_stack(trial, stack, q, c, lead_first and n == 0, whole_first)
+                    self.fill_stack(trial, stack, first, c, lead_first and n == 0,
+                                    way == "whole")
+                if way == "musts":
+                    still = {id(x) for x in first}
+                    q = [x for x in q if id(x) not in musts or id(x) in still]
                 if whole_first:
                     for space in trial.free:
                         self.fill_stories(trial, space, (), q, c, False, False)
@@ -314,8 +324,8 @@ class Paginator(StackPlanner):
                     if page.closing else bool(q)
                 trials.append(((left, later, -round(self.fill_ratio(trial), 3), rank),
                                trial, q, c))
-                if q:  # the page is full and more stories wait: no need for the second way
-                    break
+                if q and way == "order" and not page.closing:
+                    break  # the page is full and more stories wait: no need for other ways
         _, trial, q, c = min(trials, key=lambda t: t[0])
         page.template, page.story_area = trial.template, trial.story_area
         page.fragments, page.rules, page.free = trial.fragments, trial.rules, trial.free
@@ -329,11 +339,14 @@ class Paginator(StackPlanner):
     # -- sections --------------------------------------------------------------------------
 
     def section(self, section: Section, stories: Sequence[StoryMeasure],
-                explicit: Sequence[PageSpec] = (), budget: int | None = None) -> list[Pending]:
+                explicit: Sequence[PageSpec] = (), budget: int | None = None,
+                fixed: bool = False) -> list[Pending]:
         """Pages for one section: planned pages, then automatic ones. With a ``budget`` the
         section gets that many pages: the last one closes it (nothing jumps from it, stories
-        are trimmed to fit) and what is left waits to be held. Returns the continuations
-        its own pages could not take (the edition shares jump pages among sections)."""
+        are trimmed to fit) and what is left waits to be held. A story the hold rule keeps
+        gets one more page, unless the budget is ``fixed`` (a page plan): then it is held
+        anyway, and reported. Returns the continuations its own pages could not take (the
+        edition shares jump pages among sections)."""
         queue = [Pending(m, tuple(range(len(m.galley.items))))
                  for m in sorted(stories, key=lambda m: m.article.priority)]
         continuations: list[Pending] = []
@@ -345,7 +358,8 @@ class Paginator(StackPlanner):
                         sum(1 for p in self.pages if p.section.id == section.id) < budget):
             count = sum(1 for p in self.pages if p.section.id == section.id)
             if budget is not None and count >= budget:
-                if all(self.house.may_hold(p.measure.article.priority) for p in queue):
+                if fixed or all(self.house.may_hold(p.measure.article.priority)
+                                for p in queue):
                     break
                 budget = None  # stories that may not be held need one more page
             role = section.first_template if first else section.next_template
@@ -412,7 +426,8 @@ class Paginator(StackPlanner):
                         source.fragments[f.from_fragment], jump_to=page.index)
         trims = {slug: cut for page in self.pages for slug, cut in page.trims.items()}
         return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced,
-                     list(self.held), trims, self.house.fill, tuple(sorted(self.ads)))
+                     list(self.held), trims, self.house.fill, tuple(sorted(self.ads)),
+                     self.house.hold)
 
     def paginate(self, sections: Sequence[Section], stories: Sequence[StoryMeasure],
                  explicit: Sequence[PageSpec] = (), plan: PagePlan | None = None) -> Pages:

@@ -218,6 +218,30 @@ def main() -> None:
             text = korean_story(rng, k, section, priority, paragraphs, image)
             slug = {"사회": "society", "경제": "economy", "오피니언": "opinion"}[section]
             (ko / "articles" / f"wire-{slug}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
+    extra_copy(en, ko, plan)
+
+
+def extra_copy(en: Path, ko: Path, plan: list[tuple[str, int]]) -> None:
+    """More wire copy than the pages hold, as a real desk has: short priority-5 stories
+    the desk may trim, hold, or use to fill the last column inches (own seed, so the stories
+    above stay as they are)."""
+    rng = random.Random(20261201)
+    for name, color in [("ferries", (10, 80, 120)), ("bank", (30, 90, 40)),
+                        ("books", (120, 60, 10))]:  # the booked ads' artwork
+        house_ad(en / "images" / f"ad-{name}.jpg", color)
+    for name, color in [("bank", (30, 90, 40)), ("concert", (110, 30, 90))]:
+        house_ad(ko / "images" / f"ad-{name}.jpg", color)
+    n = 100
+    for section, count in plan:
+        for k in range(count, count + 6):
+            text = english_story(rng, n, section, 5, rng.randint(1, 6), None)
+            (en / "articles" / f"wire-{section}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
+            n += 1
+    for section, count in [("사회", 11), ("경제", 10), ("오피니언", 5)]:
+        slug = {"사회": "society", "경제": "economy", "오피니언": "opinion"}[section]
+        for k in range(count, count + 6):
+            text = korean_story(rng, k, section, 5, rng.randint(1, 5), None)
+            (ko / "articles" / f"wire-{slug}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
