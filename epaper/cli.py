@@ -186,9 +186,14 @@ def build(
     edition_info = result.report["edition"]
     if as_json:
         typer.echo(json.dumps({"pdf": str(result.pdf_path), "report": str(result.report_path),
-                               "edition": edition_info, "warnings": result.warnings},
+                               "edition": edition_info, "summary": result.report["summary"],
+                               "warnings": result.warnings},
                               ensure_ascii=False, indent=2))
     else:
+        from epaper.edition.booking import fill_lines
+
+        for line in fill_lines(result.report):
+            typer.echo(line, err=True)
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(str(result.pdf_path))

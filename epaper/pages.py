@@ -167,7 +167,7 @@ class PageMaker:
         jump_from = words["continued_from"].format(page=labels[f.jump_from]) \
             if f.jump_from is not None else ""
         view = fragment_view(m.slug, m.lang, f.x, f.y, f.frame,
-                             head_view(m.article, f.frame.columns, m.lang),
+                             head_view(m.article, f.frame.columns, m.lang, f.part),
                              m.parts.lead if f.part == 0 else None, m.galley, f.fit, views,
                              self.layout.story.column_rules, jump_from, jump_to,
                              anchor(m.slug, f.part + 1) if f.jump_to is not None else "",

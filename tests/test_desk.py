@@ -78,13 +78,15 @@ def check_edition(result, ads: list) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known gap: with five ads the 40 stories need 9 pages "
-                   "unless stories of priority < hold are held; the desk adds a page")
 def test_forty_stories_eight_pages_five_ads(tmp_path: Path) -> None:
     folder = edition(tmp_path / "ed", 40, "[plan]\npages = 8")
     result = build(folder, tmp_path / "out", jobs=1, use_cache=False)
-    assert result.report["edition"]["pages"] == 8
+    assert result.report["edition"]["pages"] == 8  # the plan wins: trim and hold, no page added
     check_edition(result, ADS)
+    for slug in result.report["summary"]["held"]:  # a hold beyond the rule is a warning
+        story = next(s for s in result.report["stories"] if s["slug"] == slug)
+        assert story["priority"] >= 5 or any(f"'{slug}'" in w and "page plan" in w
+                                             for w in result.warnings), slug
 
 
 @pytest.mark.slow

@@ -213,6 +213,8 @@ def test_cli_prints_paths_and_json(tmp_path: Path) -> None:
     assert Path(summary["report"]).exists()
     plain = runner.invoke(app, ["build", str(folder), "--out-dir", str(tmp_path / "out")])
     assert plain.stdout.splitlines()[0].endswith("the-korea-times-2019-06-17.pdf")
+    assert " A1  news hole " in plain.stderr and "pages, fill min " in plain.stderr
+    assert summary["summary"]["pages"] >= 1 and "min_fill" in summary["summary"]
 
 
 def test_today_and_tomorrow_in_the_publication_time_zone() -> None:

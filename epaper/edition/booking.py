@@ -142,3 +142,20 @@ def booked_ads(config: EditionConfig, edition_dir: Path, layout: Layout,
         else:
             out.append((ad, path, line))
     return [ad for ad, _, _ in out], problems
+
+
+def fill_lines(report: dict) -> list[str]:  # type: ignore[type-arg]
+    """How full the edition is, for the terminal: a line per page (news hole, ads, fill,
+    fillers) and one for the edition (pages, minimum and mean fill, jumps, trims, holds)."""
+    out = []
+    rule = report["summary"]["fill_rule"]
+    for page in report["pages"]:
+        q = page["quality"]
+        mark = "" if q["fill_ratio"] >= rule else "  under the rule"
+        out.append(f"{page['label']:>4}  news hole {q['news_hole_mm2'] / 100:7.0f} cm²  "
+                   f"ads {q['ads']}  fill {q['fill_ratio']:6.1%}  fillers {q['fillers']}{mark}")
+    s = report["summary"]
+    out.append(f"{s['pages']} pages, fill min {s['min_fill']:.1%} mean {s['mean_fill']:.1%} "
+               f"(rule {rule:.0%}), {s['jumps']} jumps, {s['trims']} trimmed, "
+               f"{s['holds']} held")
+    return out

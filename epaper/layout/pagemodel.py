@@ -135,6 +135,7 @@ class Space:
     slot: str
     above: int | None = None  # index in the page's fragments of the story just above
     rule: int | None = None  # index in the page's rules of the hairline under it
+    top: float = 0.0  # the top of the stack the room is at the foot of
 
 
 

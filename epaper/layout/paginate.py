@@ -14,6 +14,7 @@ from dataclasses import replace
 from epaper.errors import Problem
 from epaper.layout.fit import EPS, FitRules, feathering
 from epaper.layout.grid import Layout
+from epaper.layout.justify import justify_stack
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.newshole import BookedAd, ad_rect, carve, news_top
 from epaper.layout.pagemodel import (
@@ -135,7 +136,7 @@ class Paginator(StackPlanner):
         """Stories one under another in the stack's columns, down to its foot; the room
         left joins the page's free space."""
         space = Space(stack.rect.x, stack.rect.y, stack.rect.y + stack.rect.height,
-                       stack.rect.width, stack.span, stack.slots[-1].name)
+                       stack.rect.width, stack.span, stack.slots[-1].name, top=stack.rect.y)
         self.fill_stories(page, space, stack.slots, queue, continuations, lead_first,
                           whole_only)
         if space.bottom - space.y > EPS:
@@ -265,6 +266,8 @@ class Paginator(StackPlanner):
         house filler (small room stays white)."""
         for space in page.free:
             self.absorb(page, space)
+            if space.y < space.bottom - EPS:
+                justify_stack(self, page, space)
         page.rules = [r for r in page.rules if r.height >= 0]
         for space in page.free:
             hole = space.bottom - space.y
@@ -308,13 +311,21 @@ class Paginator(StackPlanner):
                              ads=self.page_ads(page.label, template), closing=page.closing)
                 q, c = list(queue), list(continuations)
                 self.pages[page.index] = trial
-                first = [x for x in q if id(x) in musts] if way == "musts" else q
+                first = [x for x in q if id(x) in musts] if way == "musts" else list(q)
+                # continuations from earlier pages are owed room: they go first
+                owed = [] if lead_first else [x for x in c if x.from_page is not None
+                                              and x.from_page < page.index]
+                c = [x for x in c if all(x is not o for o in owed)]
+                first[:0] = owed
                 for n, stack in enumerate(template.stacks):
                     self.fill_stack(trial, stack, first, c, lead_first and n == 0,
                                     way == "whole")
+                still = {id(x) for x in first}
+                c[:0] = [x for x in owed if id(x) in still]
                 if way == "musts":
-                    still = {id(x) for x in first}
                     q = [x for x in q if id(x) not in musts or id(x) in still]
+                else:
+                    q = [x for x in first if all(x is not o for o in owed)]
                 if whole_first:
                     for space in trial.free:
                         self.fill_stories(trial, space, (), q, c, False, False)

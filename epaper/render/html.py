@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -90,6 +90,11 @@ class HeadView:
     deck: str = ""
     byline: str = ""
     date: str = ""
+    jumphead: str = ""  # what a continuation's head says (default: the headline)
+
+    def jump(self) -> HeadView:
+        """The head of the story's continuations."""
+        return replace(self, headline=self.jumphead or self.headline)
 
 
 @dataclass(frozen=True)
@@ -197,11 +202,14 @@ def image_view(image: Image) -> ImageView:
     return ImageView(image.path.as_uri(), image.caption, image.credit)
 
 
-def head_view(article: Article, span: int, lang: str) -> HeadView:
+def head_view(article: Article, span: int, lang: str, part: int = 0) -> HeadView:
+    """The story's head at ``span``; a continuation's (``part`` > 0) repeats the
+    headline, or says the article's ``jumphead``."""
     stamp = article.updated or article.published
-    return HeadView(span, article.headline, article.kicker, article.deck,
-                    l10n.byline(article.bylines, lang),
-                    l10n.medium_date(stamp, lang) if stamp and article.bylines else "")
+    return HeadView(span, article.jumphead or article.headline if part else article.headline,
+                    article.kicker, article.deck, l10n.byline(article.bylines, lang),
+                    l10n.medium_date(stamp, lang) if stamp and article.bylines else "",
+                    article.jumphead or article.headline)
 
 
 def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | BoxView]:
