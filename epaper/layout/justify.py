@@ -5,11 +5,13 @@ Each grows by its share, its columns justified down by space between paragraphs 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from epaper.layout.fit import EPS, feathering
-from epaper.layout.pagemodel import Page, Space
+from epaper.layout.fit import EPS, block_starts, feathering
+from epaper.layout.galley import Galley
+from epaper.layout.pagemodel import Fragment, Page, Space
 from epaper.layout.story import Rect
 
 PER_GAP = 1.5  # lines a gap between paragraphs may grow by when a whole stack is justified
@@ -33,20 +35,25 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
                     and space.top - EPS <= f.y < space.y), key=lambda kf: kf[1].y)
     if not above:
         return False
-    total = sum(f.frame.depth for _, f in above)
+    room = {k: _room(pg, f) for k, f in above}  # how far each story can grow
+    if sum(room.values()) < hole - EPS:
+        return False
     grown = []
     shift = 0.0
     shifts: list[tuple[float, float]] = []  # (original bottom, shift below it)
     for k, f in above:
         g = pg._measures_by_slug[f.slug].galley
-        extra = hole * f.frame.depth / total
+        extra = hole * room[k] / sum(room.values())
+        if extra <= EPS:  # this one cannot grow: it only moves down
+            grown.append((k, replace(f, y=f.y + shift)))
+            shifts.append((f.y + f.frame.depth, shift))
+            continue
         frame = f.frame.with_depth(f.frame.depth + extra)
         fit = replace(f.fit, capacities=tuple(r.height for r in frame.column_rects()))
-        feather = feathering(fit, g, f.jumps, extra / g.pitch + 3, PER_GAP)
+        feather = feathering(fit, g, f.jumps, float("inf"), PER_GAP)
         for c, column in enumerate(fit.columns):
-            used = sum(g.items[i].height for i in column) + \
-                (g.pitch if f.jumps and c == len(fit.columns) - 1 else 0.0)
-            if fit.capacities[c] - used > g.pitch and not feather[c]:
+            if fit.capacities[c] - _used(g, column, f.jumps and c == len(fit.columns) - 1) \
+                    > EPS and not feather[c]:
                 return False  # this column would stay short: leave the hole
         grown.append((k, replace(f, y=f.y + shift, frame=frame, fit=fit, feather=feather,
                                  why=f.why + "; the stack is justified to its foot")))
@@ -63,3 +70,18 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
         page.rules[space.rule] = Rect(0, 0, 0, -1)  # no hairline at the foot
     space.y = space.bottom
     return True
+
+
+def _used(g: Galley, column: Sequence[int], jump_line: bool) -> float:
+    return sum(g.items[i].height for i in column) + (g.pitch if jump_line else 0.0)
+
+
+def _room(pg: Paginator, f: Fragment) -> float:
+    """How much deeper the story can be set with every column justified to its foot."""
+    g = pg._measures_by_slug[f.slug].galley
+    out = float("inf")
+    for c, column in enumerate(f.fit.columns):
+        slack = f.fit.capacities[c] - _used(g, column, f.jumps and c == len(f.fit.columns) - 1)
+        starts = len(block_starts(g, column))
+        out = min(out, PER_GAP * g.pitch * starts - slack)
+    return max(0.0, out) if f.fit.columns else 0.0

@@ -240,7 +240,7 @@ def extra_copy(en: Path, ko: Path, plan: list[tuple[str, int]]) -> None:
     for section, count in [("사회", 11), ("경제", 10), ("오피니언", 5)]:
         slug = {"사회": "society", "경제": "economy", "오피니언": "opinion"}[section]
         for k in range(count, count + 10):
-            text = korean_story(rng, k, section, 5, rng.randint(1, 5), None)
+            text = korean_story(rng, k, section, 5, rng.randint(2, 8), None)
             (ko / "articles" / f"wire-{slug}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
 
 
