@@ -36,10 +36,12 @@ def _section_pages(pg: Paginator, section: Section) -> list[Page]:
 
 
 def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
-           planned: Sequence[PageSpec], budget: int | None) -> tuple[int, float, int]:
-    """Pages the section takes, the fill of its last one, and stories held (then undone)."""
+           planned: Sequence[PageSpec], budget: int | None,
+           limit: int | None = None) -> tuple[int, float, int]:
+    """Pages the section takes (at most ``limit``), the fill of its last one, and stories
+    held (then undone)."""
     state = _snapshot(pg)
-    pg.section(section, stories, planned, budget)
+    pg.section(section, stories, planned, budget, limit=limit)
     pages = _section_pages(pg, section)
     result = (len(pages), pg.fill_ratio(pages[-1]) if pages else 1.0,
               len(pg.held) - state[2])
@@ -54,7 +56,17 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     section has, or the count that leaves no page under the fill rule (a page less, with
     trims and holds, when the last one would be short)."""
     rule = pg.house.fill
-    natural = {s.id: _trial(pg, s, stories[s.id], planned[s.id], None) for s in sections}
+    seen: dict[tuple[str, int | None], tuple[int, float, int]] = {}
+    # with a fixed page count no section can have more than what the others leave it
+    limit = plan.pages - len(sections) + 2 if plan.pages is not None else None
+
+    def trial(s: Section, budget: int | None) -> tuple[int, float, int]:
+        # every trial starts from no pages, so it depends only on the section and budget
+        if (s.id, budget) not in seen:
+            seen[s.id, budget] = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
+        return seen[s.id, budget]
+
+    natural = {s.id: trial(s, None) for s in sections}
     budgets: dict[str, int | None] = {}
     least = {s.id: max((int(label[1:]) for label in pg.ads if label[0] == s.letter),
                        default=1) for s in sections}  # pages with booked ads are made
@@ -64,7 +76,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             budgets[s.id] = plan.sections[s.id]
         elif last >= rule:
             budgets[s.id] = None if plan.pages is None and plan.multiple == 1 else n
-        elif n > 1 and _trial(pg, s, stories[s.id], planned[s.id], n - 1)[0] == n - 1:
+        elif n > 1 and trial(s, n - 1)[0] == n - 1:
             budgets[s.id] = n - 1
         else:
             budgets[s.id] = n
@@ -93,9 +105,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
                     key=lambda s: exact[s.id] - counts[s.id])
             counts[s.id] -= 1
         for _ in range(len(free)):  # a section whose stories may not be held needs more
-            over = [s for s in free
-                    if _trial(pg, s, stories[s.id], planned[s.id], counts[s.id])[0]
-                    > counts[s.id]]
+            over = [s for s in free if trial(s, counts[s.id])[0] > counts[s.id]]
             spare = [s for s in free if s not in over and counts[s.id] > least[s.id]]
             if not over or not spare:
                 break

@@ -66,6 +66,7 @@ class Paginator(StackPlanner):
         self._natural: dict[tuple[str, tuple[int, ...], int, int, int],
                             tuple[float, float]] = {}
         self._cuts: dict[tuple[int, int], Pending] = {}
+        self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
 
     def template_for(self, label: str, template: PageTemplate) -> PageTemplate:
@@ -351,13 +352,14 @@ class Paginator(StackPlanner):
 
     def section(self, section: Section, stories: Sequence[StoryMeasure],
                 explicit: Sequence[PageSpec] = (), budget: int | None = None,
-                fixed: bool = False) -> list[Pending]:
+                fixed: bool = False, limit: int | None = None) -> list[Pending]:
         """Pages for one section: planned pages, then automatic ones. With a ``budget`` the
         section gets that many pages: the last one closes it (nothing jumps from it, stories
         are trimmed to fit) and what is left waits to be held. A story the hold rule keeps
         gets one more page, unless the budget is ``fixed`` (a page plan): then it is held
-        anyway, and reported. Returns the continuations its own pages could not take (the
-        edition shares jump pages among sections)."""
+        anyway, and reported. A ``limit`` stops a trial after that many pages. Returns the
+        continuations its own pages could not take (the edition shares jump pages among
+        sections)."""
         queue = [Pending(m, tuple(range(len(m.galley.items))))
                  for m in sorted(stories, key=lambda m: m.article.priority)]
         continuations: list[Pending] = []
@@ -368,6 +370,8 @@ class Paginator(StackPlanner):
         while queue or (budget is not None and
                         sum(1 for p in self.pages if p.section.id == section.id) < budget):
             count = sum(1 for p in self.pages if p.section.id == section.id)
+            if limit is not None and count >= limit:
+                break  # a trial that need not look further
             if budget is not None and count >= budget:
                 if fixed or all(self.house.may_hold(p.measure.article.priority)
                                 for p in queue):

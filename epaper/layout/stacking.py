@@ -29,6 +29,7 @@ class StackPlanner:
     min_story_lines: int
     _natural: dict[tuple[str, tuple[int, ...], int, int, int], tuple[float, float]]
     _cuts: dict[tuple[int, int], Pending]
+    _trims: dict[tuple[object, ...], Pending | None]
 
     # -- setting one fragment --------------------------------------------------------------
 
@@ -114,6 +115,16 @@ class StackPlanner:
         """The story (or its rest) cut at the last paragraph end that lets it set whole in
         ``room``; None when that would keep too little (a story keeps at least 40 % of its
         lines and ``min-story-lines``; a continuation at least a paragraph)."""
+        key = (p.measure.slug, p.part, p.items[:1], len(p.items), span, lead_cols,
+               room)  # a pending story's items are one run of its galley
+        if key in self._trims:
+            found = self._trims[key]
+            return None if found is None else self._cut(p, len(found.items))
+        self._trims[key] = best = self._trim_to(p, span, lead_cols, room)
+        return best
+
+    def _trim_to(self, p: Pending, span: int, lead_cols: int | None,
+                 room: float) -> Pending | None:
         ends = cut_points(p.measure.galley, p.items)
         least = max(self.min_story_lines, math.ceil(0.4 * p.lines)) if p.part == 0 else 1
         best = None
