@@ -295,3 +295,29 @@ def test_default_rules_cut_whole_paragraphs_from_the_end_and_report_them(corpus,
         assert got == [w for p in paragraphs[:kept] for w in p], (slug, story["status"])
         assert (story["status"] == "trimmed") == (story["paragraphs_cut"] > 0), slug
     assert "trimmed" in statuses  # the corpus has more copy than the pages hold
+
+
+def test_a_continuation_head_says_the_jumphead(tmp_path) -> None:
+    import random
+
+    folder = tmp_path / "jump"
+    folder.mkdir()
+    path = write_story(folder, 7, random.Random(7), "national", 1, 40)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "section: national", 'section: national\njumphead: "Harbor ferry talks"'),
+        encoding="utf-8")
+    story = check_articles([path])[0]
+    plan = [PageSpec("national", "front", {"second": story.slug})]
+    result = PageMaker().make([story], [folder], folder, explicit=plan, house=MECHANICS)
+    report = result.report()
+    parts = [(p["label"], f) for p in report["pages"] for f in p["stories"]]
+    assert [f["part"] for _, f in parts] == [0, 1], parts  # it jumps once
+    pdf = tmp_path / "jump.pdf"
+    pdf.write_bytes(result.pdf)
+    label, rest = parts[1]
+    with pdfplumber.open(pdf) as doc:
+        first = " ".join(w["text"] for w in doc.pages[0].extract_words())
+        words = doc.pages[[p["label"] for p in report["pages"]].index(label)].extract_words()
+    head = " ".join(w["text"] for w in words if inside(w, rest["box_pt"]))
+    assert "Harbor ferry talks" in head and story.headline not in head, head
+    assert story.headline.split()[0] in first and "Harbor ferry talks" not in first
