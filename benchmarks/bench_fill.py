@@ -81,6 +81,11 @@ def main() -> None:
                   f"{x['mean_fill']:.3f}, {x['pages_under_rule']} under the rule, "
                   f"{x['fillers']} fillers, {x['holds']} held, placing "
                   f"{x['place_share']:.0%} of {x['total_s']:.1f}s", flush=True)
+        write(rows)  # after each size, so that a long run keeps what it measured
+
+
+def write(rows: list[dict[str, object]]) -> None:
+    """The summary over the editions so far, printed and written to fill.json."""
     fresh = [x for x in rows if not x["plan"]]
     summary = {
         "editions": len(rows),
