@@ -24,9 +24,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import make_corpus, write_story  # noqa: E402
 
 BODY = 9.5
-# The paginator's mechanics (jumps from any page, nothing cut), so that every word of every
-# story must be set; the night desk's default rules are tested below and in test_desk.py.
-MECHANICS = HouseRules(trim="none", jumps_from="all")
+# The paginator's mechanics (jumps from any page, nothing cut, nothing held), so that every
+# word of every story must be set; the desk's default rules are tested below and in
+# test_desk.py.
+MECHANICS = HouseRules(trim="none", jumps_from="all", hold=99)
 PHOTO = SAMPLES / "images" / "busan-piers.jpg"
 
 
