@@ -1,6 +1,6 @@
 """How full the night desk fills its pages: generated editions of 20 to 200 stories, each
-built without a page plan and with one (fewer pages than it chose, booked ads), through
-the real build.
+built without a page plan and with one (a page fewer than the desk chose, rounded up to
+an even count), three booked ads each, through the real build.
 
     ./dev bench   (after the pages benchmark)
     .venv/bin/python benchmarks/bench_fill.py --sizes 20 40   # a quick look
