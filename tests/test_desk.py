@@ -90,12 +90,21 @@ def test_forty_stories_eight_pages_five_ads(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("count", [20, 120])
+@pytest.mark.parametrize("count", [20, 120, 200])
 def test_generated_editions_without_plan(tmp_path: Path, count: int) -> None:
     ads = ADS[:2]
     folder = edition(tmp_path / "ed", count, "", ads)
-    result = build(folder, tmp_path / "out", jobs=1, use_cache=False)
+    result = build(folder, tmp_path / "out", jobs=2, use_cache=False)
     check_edition(result, ads)
+
+
+@pytest.mark.slow
+def test_two_hundred_stories_on_a_plan_of_twenty_four_pages(tmp_path: Path) -> None:
+    folder = edition(tmp_path / "ed", 200, "[plan]\npages = 24")
+    result = build(folder, tmp_path / "out", jobs=2, use_cache=False)
+    assert result.report["edition"]["pages"] == 24
+    check_edition(result, ADS)
+    assert result.report["summary"]["holds"] > 0  # more copy than 24 pages hold
 
 
 def test_overlapping_and_oversized_ads_are_errors_naming_the_line(tmp_path: Path) -> None:
