@@ -113,7 +113,7 @@ def booked_ads(config: EditionConfig, edition_dir: Path, layout: Layout,
         image = row.get("image") or None
         if image and path == csv_path:
             img = (edition_dir / image).resolve()
-            if not img.is_relative_to(edition_dir) or not img.is_file():
+            if not img.is_relative_to(edition_dir.resolve()) or not img.is_file():
                 bad(f"ad image '{image}' is not a file in the edition folder",
                     "put the ad image in the edition folder (e.g. ads/)")
                 continue
