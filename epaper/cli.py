@@ -305,20 +305,24 @@ def build(
     edition_info = result.report["edition"]
     if as_json:
         summary = {"pdf": str(result.pdf_path), "report": str(result.report_path),
-                   "edition": edition_info, "warnings": result.warnings}
+                   "edition": edition_info, "summary": result.report["summary"],
+                   "warnings": result.warnings}
         if pressed is not None:
             summary["press"] = result.report["press"]
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
+        from epaper.edition.booking import fill_lines
+
         for warning in result.warnings:
             _warn(warning)
         if not _OUTPUT["quiet"]:
+            for line in fill_lines(result.report):
+                typer.echo(line, err=True)
             _echo_replate(result.report)
         typer.echo(str(result.pdf_path))
         typer.echo(str(result.report_path))
         if web_result is not None:
             typer.echo(str(web_result.folder / "index.html"))
-
         if pressed is not None:
             _print_press(pressed)
     if pressed is not None and not pressed.passed:

@@ -98,6 +98,8 @@ class Article:
     region: str = ""  # the edition locale's territory (US, GB, KR): hyphenation patterns
     priority: int = 3
     tagline: str = ""
+    trim: bool | None = None  # False: the story may never be cut (front matter trim: false)
+    jumphead: str = ""  # head of its continuations; empty: the headline
     pullquotes: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
     related: tuple[Related, ...] = ()

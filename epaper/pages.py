@@ -29,7 +29,9 @@ from epaper.layout.paginate import (
     check_plan,
     default_sections,
 )
+from epaper.layout.rules import HouseRules
 from epaper.layout.templates import PageTemplate, load_templates
+from epaper.layout.trim import paragraphs_in
 from epaper.model import Article, Paragraph
 from epaper.render import weasy
 from epaper.render.fonts import FontSet
@@ -103,7 +105,8 @@ class PageMaker:
     def paginate(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
                  sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
                  warnings: list[str] | None = None,
-                 timings: dict[str, float] | None = None) -> tuple[Pages, weasy.Sandbox]:
+                 timings: dict[str, float] | None = None,
+                 house: HouseRules | None = None) -> tuple[Pages, weasy.Sandbox]:
         """Measure and place: the page model, and the sandbox the measuring used."""
         timings = timings if timings is not None else {}
         problems = check_plan(explicit, self.templates, {a.slug for a in articles})
@@ -117,7 +120,8 @@ class PageMaker:
         timings["measure"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         sections = list(sections) if sections is not None else default_sections(measures)
-        pages = Paginator(self.layout, self.templates).paginate(sections, measures, explicit)
+        pages = Paginator(self.layout, self.templates, house).paginate(sections, measures,
+                                                                       explicit)
         timings["place_fit"] = time.perf_counter() - t0
         return pages, sandbox
 
@@ -149,7 +153,9 @@ class PageMaker:
                               fill.label if fill else l10n.labels(lang)["advertisement"],
                               fill.image_url if fill else "")
                       for r, fill in ((page.template.ad_rect(ad, grid), ads.get((page.index, n)))
-                                      for n, ad in enumerate(page.template.ads))),
+                                      for n, ad in enumerate(page.template.ads)))
+                + tuple(BoxRect(a.rect.x, a.rect.y, a.rect.width, a.rect.height, a.label,
+                                a.image or "") for a in page.ads),
                 tuple(BoxRect(f.rect.x, f.rect.y, f.rect.width, f.rect.height,
                               l10n.labels(lang)["filler"]) for f in page.fillers),
                 tuple(BoxRect(r.x, r.y, r.width, 0) for r in page.rules),
@@ -164,7 +170,7 @@ class PageMaker:
         jump_from = words["continued_from"].format(page=labels[f.jump_from]) \
             if f.jump_from is not None else ""
         view = fragment_view(m.slug, m.lang, f.x, f.y, f.frame,
-                             head_view(m.article, f.frame.columns, m.lang),
+                             head_view(m.article, f.frame.columns, m.lang, f.part),
                              m.parts.lead if f.part == 0 else None, m.galley, f.fit, views,
                              self.layout.story.column_rules, jump_from, jump_to,
                              anchor(m.slug, f.part + 1) if f.jump_to is not None else "",
@@ -216,12 +222,14 @@ class PageMaker:
 
     def make(self, articles: Sequence[Article], roots: Sequence[Path], base: Path,
              sections: Sequence[Section] | None = None, explicit: Sequence[PageSpec] = (),
-             furniture: Furniture = Furniture()) -> PagesResult:
-        """Articles to pages: the page model and the PDF."""
+             furniture: Furniture = Furniture(),
+             house: HouseRules | None = None) -> PagesResult:
+        """Articles to pages: the page model and the PDF (``house``: the night desk's
+        rules; default the layout's)."""
         warnings: list[str] = [w for a in articles for w in a.warnings]
         timings: dict[str, float] = {}
         pages, sandbox = self.paginate(articles, roots, base, sections, explicit, warnings,
-                                       timings)
+                                       timings, house)
         t0 = time.perf_counter()
         rendered = self.render(pages, sandbox, base, furniture, warnings)
         timings["render"] = time.perf_counter() - t0
@@ -266,6 +274,31 @@ def _page_lang(pages: Pages, page: Page) -> str:
     return max(set(langs), key=langs.count) if langs else "en"
 
 
+def fill_warnings(pages: Pages, row_gap: float) -> list[str]:
+    """A line for every house filler and every page under the fill rule, and the stories
+    held for a later edition."""
+    out = []
+    for page in pages.pages:
+        for filler in page.fillers:
+            r = filler.rect
+            out.append(f"house filler on {page.label}: {r.width / PT_PER['mm']:.0f} × "
+                       f"{r.height / PT_PER['mm']:.0f} mm at ({r.x / PT_PER['mm']:.0f}, "
+                       f"{r.y / PT_PER['mm']:.0f}) mm")
+        fill = page_quality(pages, page, row_gap)["fill_ratio"]
+        if fill < pages.fill_rule:  # type: ignore[operator]
+            out.append(f"page {page.label} is filled {fill:.1%}, under the rule of "
+                       f"{pages.fill_rule:.0%}")
+    for slug in pages.held:  # holding is the desk's routine, except beyond the hold rule
+        priority = pages.measures[slug].article.priority
+        if priority < pages.hold:
+            out.append(f"held for a later edition to keep the page plan: '{slug}' (priority "
+                       f"{priority}; the hold rule is {pages.hold} and above)")
+    labels = {p.label for p in pages.pages}
+    for label in sorted(set(pages.booked) - labels):
+        out.append(f"ads booked on {label}, a page this edition does not have")
+    return out
+
+
 def overset_warnings(pages: Pages) -> list[str]:
     """A loud line for every story that did not reach print whole."""
     out = []
@@ -278,6 +311,8 @@ def overset_warnings(pages: Pages) -> list[str]:
                            f"lines, {story_words(pages.measures[f.slug], f.fit.overset)} words "
                            "do not fit and may not jump")
     for u in pages.unplaced:
+        if u.slug in pages.held:
+            continue
         out.append(f"overset: '{u.slug}' was not placed ({u.lines} lines): {u.why}")
     return out
 
@@ -315,6 +350,9 @@ def page_quality(pages: Pages, page: Page, row_gap: float) -> dict[str, object]:
                  for f in page.fragments)
     return {
         "fill_ratio": round(filled / area, 4) if area else 0.0,
+        "news_hole_mm2": round(area / MM2),
+        "ads": len(page.ads) + len(page.template.ads),
+        "ads_mm2": round(page.ad_area / MM2),
         "empty_area_mm2": round(max(0.0, area - filled) / MM2),
         "story_area_mm2": round(area / MM2),
         "fillers": len(page.fillers),
@@ -356,19 +394,42 @@ def pages_report(pages: Pages, warnings: Sequence[str], timings: dict[str, float
         placed = [i for _, f in parts for col in f.fit.columns for i in col]
         lines = sum(1 for i in m.galley.items if isinstance(i, Line))
         lines_set = sum(1 for i in placed if isinstance(m.galley.items[i], Line))
+        cut = pages.trims.get(slug, ())
+        cut_lines = sum(1 for i in cut if isinstance(m.galley.items[i], Line))
+        status = ("held" if slug in pages.held else "trimmed" if slug in pages.trims else
+                  "jumped" if len(parts) > 1 else "set")
         stories.append({
             "slug": slug, "section": m.article.section, "priority": m.article.priority,
             "file": str(m.article.path),
+            "status": status,
             "pages": [p.label for p, _ in parts],
             "fragments": len(parts),
             "jumps": max(0, len(parts) - 1),
-            "lines": lines, "lines_set": lines_set, "overset_lines": lines - lines_set,
+            "lines": lines, "lines_set": lines_set,
+            "overset_lines": 0 if status == "held" else lines - lines_set - cut_lines,
+            "lines_cut": cut_lines,
+            "paragraphs_cut": paragraphs_in(m.galley, cut),
             "words_in_source": story_words(m, range(len(m.galley.items))),
             "words_set": story_words(m, placed),
+            "words_cut": story_words(m, cut),
             "headline": m.article.headline,
             "byline": ", ".join(m.article.bylines),
             "lang": m.lang,
             "text": m.article.body_text,
         })
-    return {"pages": page_rows, "stories": stories, "warnings": list(warnings),
+    fills = [row["quality"]["fill_ratio"] for row in page_rows]  # type: ignore[index]
+    summary = {
+        "pages": len(page_rows), "fill_rule": pages.fill_rule,
+        "min_fill": min(fills, default=0.0),
+        "mean_fill": round(sum(fills) / len(fills), 4) if fills else 0.0,
+        "pages_under_rule": [row["label"] for row, fill in zip(page_rows, fills, strict=True)
+                             if fill < pages.fill_rule],
+        "fillers": sum(len(p.fillers) for p in pages.pages),
+        "jumps": sum(s["jumps"] for s in stories),  # type: ignore[misc]
+        "trims": sum(1 for s in stories if s["status"] == "trimmed"),
+        "holds": sum(1 for s in stories if s["status"] == "held"),
+        "held": list(pages.held),
+    }
+    return {"summary": summary, "pages": page_rows, "stories": stories,
+            "warnings": list(warnings),
             "timings_s": {k: round(v, 3) for k, v in timings.items()}}

@@ -21,7 +21,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import Fit, NameObject
+from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
 
 from epaper.errors import RenderError
 
@@ -75,6 +75,21 @@ def finish(pdf: bytes, labels: Sequence[LabelRange], outline: Sequence[OutlineEn
     return out.getvalue()
 
 
+PART_LINK = "epaper-part-link:"  # a link into another part, resolved when joining
+
+
+def _resolve_part_links(page: object) -> None:
+    """Links to ``PART_LINK`` + name become links to the named destination."""
+    for annot in page.get("/Annots") or []:  # type: ignore[attr-defined]
+        annot = annot.get_object()
+        action = annot.get("/A")
+        uri = str(action.get("/URI", "")) if action is not None else ""
+        if uri.startswith(PART_LINK):
+            annot[NameObject("/A")] = DictionaryObject({
+                NameObject("/S"): NameObject("/GoTo"),
+                NameObject("/D"): TextStringObject(uri[len(PART_LINK):])})
+
+
 def join(parts: Sequence[bytes]) -> bytes:
     """One PDF from several made of consecutive pages of one document: pages in order, the
     named destinations of all parts (so links from one part into another still work), the
@@ -87,7 +102,7 @@ def join(parts: Sequence[bytes]) -> bytes:
         first = first or reader
         offset = len(writer.pages)
         for page in reader.pages:
-            writer.add_page(page)
+            _resolve_part_links(writer.add_page(page))
         for name, dest in reader.named_destinations.items():
             names.append((name, offset + reader.get_destination_page_number(dest)))
     for name, page in sorted(names):

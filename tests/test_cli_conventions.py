@@ -99,7 +99,8 @@ def test_progress_moves_per_story_and_per_page(tmp_path: Path) -> None:
           progress=lambda step, label, done=0, total=0: seen.append((step, done, total)))
     measured = sorted({d for s, d, t in seen if s == 2 and t})
     rendered = sorted({d for s, d, t in seen if s == 4 and t})
-    assert len(measured) > 2 and measured[-1] == 45, measured
+    stories = max(t for s, d, t in seen if s == 2)
+    assert stories > 24 and len(measured) > 2 and measured[-1] == stories, measured
     assert len(rendered) > 1 and rendered[-1] == max(t for s, d, t in seen if s == 4), rendered
 
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT, SAMPLES, group_lines, join_lines
 from epaper.ingest import check_articles
 from epaper.layout.paginate import PageSpec, Section
+from epaper.layout.rules import HouseRules
 from epaper.model import Paragraph
 from epaper.pages import PageMaker, PagesResult
 
@@ -24,6 +25,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import make_corpus, write_story  # noqa: E402
 
 BODY = 9.5
+# The paginator's mechanics (jumps from any page, nothing cut, nothing held), so that every
+# word of every story must be set; the desk's default rules are tested below and in
+# test_desk.py.
+MECHANICS = HouseRules(trim="none", jumps_from="all", hold=99)
 PHOTO = SAMPLES / "images" / "busan-piers.jpg"
 
 
@@ -37,7 +42,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def made(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[PagesResult, Path]:
     articles = check_articles(sorted(corpus.glob("*.md")))
-    result = PageMaker("broadsheet").make(articles, [corpus], corpus)
+    result = PageMaker("broadsheet").make(articles, [corpus], corpus, house=MECHANICS)
     pdf = tmp_path_factory.mktemp("pages") / "pages.pdf"
     pdf.write_bytes(result.pdf)
     return result, pdf
@@ -288,7 +293,7 @@ def test_explicit_plan_puts_stories_in_named_slots(corpus) -> None:
     national = [a for a in articles if a.section == "national"]
     plan = [PageSpec("national", "front", {"lead": national[-1].slug,
                                            "second": national[0].slug})]
-    result = PageMaker().make(articles, [corpus], corpus, explicit=plan)
+    result = PageMaker().make(articles, [corpus], corpus, explicit=plan, house=MECHANICS)
     first = result.report()["pages"][0]
     slots = {f["slot"]: f["slug"] for f in first["stories"]}
     assert slots["lead"] == national[-1].slug and slots["second"] == national[0].slug
@@ -303,7 +308,11 @@ def test_tabloid_layout_is_data(corpus, tmp_path) -> None:
     with pdfplumber.open(pdf) as doc:
         assert doc.pages[0].width == pytest.approx(11 * 72, abs=0.1)
         assert doc.pages[0].height == pytest.approx(17 * 72, abs=0.1)
-    assert all(s["words_set"] == s["words_in_source"] for s in result.report()["stories"])
+    for s in result.report()["stories"]:  # default rules: every word set, reported cut, or held
+        if s["status"] == "held":
+            assert s["words_set"] == 0 and not s["pages"], s["slug"]
+        else:
+            assert s["words_set"] + s["words_cut"] == s["words_in_source"], s["slug"]
 
 
 def test_a_block_deeper_than_any_column_is_reported_and_nothing_hangs(corpus,
@@ -315,7 +324,7 @@ def test_a_block_deeper_than_any_column_is_reported_and_nothing_hangs(corpus,
         f"---\nheadline: A story with a runaway subhead\nsection: national\n---\n"
         f"First paragraph.\n\n## {heading}\n\nLast paragraph after it.\n", encoding="utf-8")
     articles = check_articles([folder / "huge.md", *sorted(corpus.glob("*.md"))[:4]])
-    result = PageMaker().make(articles, [folder, corpus], corpus)
+    result = PageMaker().make(articles, [folder, corpus], corpus, house=MECHANICS)
     report = result.report()
     huge = next(s for s in report["stories"] if s["slug"] == "huge")
     others = [s for s in report["stories"] if s["slug"] != "huge"]
@@ -323,3 +332,70 @@ def test_a_block_deeper_than_any_column_is_reported_and_nothing_hangs(corpus,
     assert huge["words_set"] == huge["words_in_source"]  # the text around it is set
     assert any("huge" in w for w in result.warnings)  # the block is reported
     assert len(report["pages"]) < 10
+
+
+def source_paragraphs(result: PagesResult, slug: str) -> list[list[str]]:
+    """The story's running-text words, paragraph by paragraph."""
+    m = result.pages.measures[slug]
+    return ["".join(r.text for r in fb.block.runs if "dateline" not in r.styles).split()
+            for fb in m.parts.flow if isinstance(fb.block, Paragraph)]
+
+
+@pytest.mark.slow
+def test_default_rules_cut_whole_paragraphs_from_the_end_and_report_them(corpus,
+                                                                         tmp_path) -> None:
+    articles = check_articles(sorted(corpus.glob("*.md")))
+    result = PageMaker().make(articles, [corpus], corpus)  # the layout's house rules
+    report = result.report()
+    pdf = tmp_path / "desk.pdf"
+    pdf.write_bytes(result.pdf)
+    with pdfplumber.open(pdf) as doc:
+        words = [page.extract_words(extra_attrs=["size"]) for page in doc.pages]
+    index = {p["label"]: n for n, p in enumerate(report["pages"])}
+    by_label = {p["label"]: p for p in report["pages"]}
+    statuses = set()
+    for story in report["stories"]:
+        slug = story["slug"]
+        statuses.add(story["status"])
+        assert story["status"] == "held" or \
+            story["words_set"] + story["words_cut"] == story["words_in_source"], slug
+        parts = sorted(((label, f) for label in story["pages"]
+                        for f in by_label[label]["stories"] if f["slug"] == slug),
+                       key=lambda lf: lf[1]["part"])
+        got: list[str] = []
+        for label, fragment in parts:
+            got += fragment_text(words[index[label]], fragment)
+        paragraphs = source_paragraphs(result, slug)
+        if story["status"] == "held":
+            assert not parts and slug in result.pages.held, slug
+            continue
+        kept = len(paragraphs) - story["paragraphs_cut"]
+        assert got == [w for p in paragraphs[:kept] for w in p], (slug, story["status"])
+        assert (story["status"] == "trimmed") == (story["paragraphs_cut"] > 0), slug
+    assert "trimmed" in statuses  # the corpus has more copy than the pages hold
+
+
+def test_a_continuation_head_says_the_jumphead(tmp_path) -> None:
+    import random
+
+    folder = tmp_path / "jump"
+    folder.mkdir()
+    path = write_story(folder, 7, random.Random(7), "national", 1, 40)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "section: national", 'section: national\njumphead: "Harbor ferry talks"'),
+        encoding="utf-8")
+    story = check_articles([path])[0]
+    plan = [PageSpec("national", "front", {"second": story.slug})]
+    result = PageMaker().make([story], [folder], folder, explicit=plan, house=MECHANICS)
+    report = result.report()
+    parts = [(p["label"], f) for p in report["pages"] for f in p["stories"]]
+    assert [f["part"] for _, f in parts] == [0, 1], parts  # it jumps once
+    pdf = tmp_path / "jump.pdf"
+    pdf.write_bytes(result.pdf)
+    label, rest = parts[1]
+    with pdfplumber.open(pdf) as doc:
+        first = " ".join(w["text"] for w in doc.pages[0].extract_words())
+        words = doc.pages[[p["label"] for p in report["pages"]].index(label)].extract_words()
+    head = " ".join(w["text"] for w in words if inside(w, rest["box_pt"]))
+    assert "Harbor ferry talks" in head and story.headline not in head, head
+    assert story.headline.split()[0] in first and "Harbor ferry talks" not in first

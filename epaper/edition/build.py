@@ -25,6 +25,7 @@ from epaper import __version__, files, l10n
 from epaper import pdf as pdftools
 from epaper.compose.quality import composition
 from epaper.edition import replate
+from epaper.edition.booking import booked_ads, house_rules, page_plan
 from epaper.edition.checks import ads_report
 from epaper.edition.config import EditionConfig
 from epaper.edition.inputs import EditionInputs, read_edition
@@ -51,6 +52,7 @@ from epaper.pages import (
     Furniture,
     PageMaker,
     assign_ads,
+    fill_warnings,
     overset_warnings,
     pages_report,
 )
@@ -186,6 +188,12 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     warnings += _empty_sections(config, measures)
     step(3, f"Placing {len(measures)} stories in {len(sections)} sections")
     explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
+    booked, ad_problems = booked_ads(config, edition_dir, maker.layout, sections,
+                                     maker.templates)
+    if ad_problems:
+        raise InputErrors(ad_problems)
+    paginator = Paginator(maker.layout, maker.templates, house_rules(config, maker.layout),
+                          booked, any(ad.booked for ad in config.ads) or bool(booked))
     name = own_name
     pdf_path = out_dir / f"{name}.pdf"
     environment = environment_key(maker.typesetter, sorted(maker.spans()))
@@ -196,10 +204,11 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
         replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
     replated = None
     if previous is not None:
-        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout,
-                                          maker.templates, explicit)
-    else:
-        pages = Paginator(maker.layout, maker.templates).paginate(sections, measures, explicit)
+        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout)
+        if pages is None:  # a section must be laid out again: the desk does the edition
+            why_fresh, previous, replated = "; ".join(replated.why), None, None
+    if previous is None:
+        pages = paginator.paginate(sections, measures, explicit, page_plan(config))
     timings["place_fit"] = time.perf_counter() - t
 
     # 4. render ---------------------------------------------------------------------------------
@@ -223,7 +232,7 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     data = pdftools.assemble([p.pdf for p in parts], _labels(pages), _outline(pages), info,
                              [p.borrowed for p in parts])
     timings["finish"] = time.perf_counter() - t
-    warnings += overset_warnings(pages)
+    warnings += overset_warnings(pages) + fill_warnings(pages, maker.layout.grid.row_gap)
 
     # 6. write ----------------------------------------------------------------------------------
     report_path = out_dir / f"{name}.report.json"
@@ -356,7 +365,7 @@ def _furniture(config: EditionConfig, when: date, locale: str, sections: list[Se
         keywords=tuple(s.title for s in sections),
         created=when.isoformat(),
         ads=tuple(AdFill(ad.label, (edition_dir / ad.image).resolve().as_uri()
-                         if ad.image else "", ad.page) for ad in config.ads),
+                         if ad.image else "", ad.page) for ad in config.ads if not ad.booked),
     )
 
 

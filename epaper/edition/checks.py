@@ -60,13 +60,19 @@ def plan_problems(pages: Sequence[PageSpec], templates: Mapping[str, PageTemplat
 def ads_report(pages: Pages, config: EditionConfig, fills: Sequence[object],
                placed: Mapping[tuple[int, int], object]) -> tuple[list[dict[str, object]],
                                                                    list[str]]:
-    """Each ad of edition.toml (``fills``: what fills it, in the same order) with the page
-    it was printed on, or why not: rows for the report and a warning for each ad left out."""
+    """Every ad with the page it was printed on, or why not: rows for the report and a
+    warning for each ad left out. Booked ads (a size and a position: edition.toml or
+    ads.csv) are placed by the desk, which warns about those it cannot place; the others go
+    into the templates' ad blocks (``fills``: what fills each, in the order of edition.toml)."""
+    rows: list[dict[str, object]] = [
+        {"label": ad.label, "image": ad.image, "page": page.label, "pinned": page.label,
+         "advertiser": ad.advertiser, "booked": True, "why_not": None}
+        for page in pages.pages for ad in page.ads]
     where = {id(fill): pages.pages[spot[0]].label for spot, fill in placed.items()}
     labels = [p.label for p in pages.pages]
-    rows: list[dict[str, object]] = []
     warnings = []
-    for n, (ad, fill) in enumerate(zip(config.ads, fills, strict=True)):
+    blocks = [(n, ad) for n, ad in enumerate(config.ads) if not ad.booked]
+    for (n, ad), fill in zip(blocks, fills, strict=True):
         page = where.get(id(fill))
         why = None
         if page is None:
@@ -76,5 +82,5 @@ def ads_report(pages: Pages, config: EditionConfig, fills: Sequence[object],
                    "no free ad block left on the pages")
             warnings.append(f"ad '{ad.label}' (ads.{n}) was not printed: {why}")
         rows.append({"label": ad.label, "image": ad.image, "page": page, "pinned": ad.page,
-                     "why_not": why})
+                     "advertiser": ad.advertiser, "booked": False, "why_not": why})
     return rows, warnings

@@ -6,12 +6,14 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from epaper import l10n
 from epaper.errors import Problem
+from epaper.layout.rules import rules_problems
 from epaper.validation import validation_problems
 
 _ID = r"^[\w][\w-]*$"
@@ -26,6 +28,7 @@ class SectionConfig(_Strict):
     title: str | None = None  # printed in folios and the outline; default: the id
     letter: str | None = Field(default=None, pattern=r"^[A-Z]$")
     template: str | None = None  # page role of the section's pages: inside, opinion, front
+    pages: int | None = Field(default=None, ge=1)  # exactly this many pages
 
 
 class PageConfig(_Strict):
@@ -34,10 +37,33 @@ class PageConfig(_Strict):
     slots: dict[str, str] = Field(default_factory=dict)  # slot name → article slug
 
 
+POSITIONS = ("bottom", "bottom-left", "bottom-right", "top-left", "top-right", "side-left",
+             "side-right")
+
+
 class AdConfig(_Strict):
+    """An ad: a label (and image) for a template's ad block, or, with ``columns`` and
+    ``depth``, an ad booked at its exact size and position on a page."""
+
     label: str = "Advertisement"
     image: str | None = None  # a file inside the edition folder
     page: str | None = None  # page label such as A3; default: ad slots in order
+    columns: int | None = Field(default=None, ge=1)  # grid columns
+    depth: str | None = None  # 60mm, 8cm, 3in, 200pt, 6rows, 5/15 (of the text depth), 5단
+    position: Literal[POSITIONS] = "bottom"  # type: ignore[valid-type]
+    advertiser: str = ""
+
+    @property
+    def booked(self) -> bool:
+        return self.columns is not None or self.depth is not None
+
+
+class PlanConfig(_Strict):
+    """``[plan]``: the press plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    pages: int | None = Field(default=None, ge=1)  # exactly this many pages
+    page_multiple: Literal[1, 2, 4] = Field(default=1, alias="page-multiple")
 
 
 class EditionConfig(_Strict):
@@ -57,6 +83,16 @@ class EditionConfig(_Strict):
     pages: list[PageConfig] = Field(default_factory=list)
     ads: list[AdConfig] = Field(default_factory=list)
     imprint: dict[str, str] = Field(default_factory=dict)  # printed under the masthead
+    plan: PlanConfig = Field(default_factory=PlanConfig)
+    rules: dict[str, Any] = Field(default_factory=dict)  # house rules (layout defaults)
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, Any]) -> dict[str, Any]:
+        bad = rules_problems(value)
+        if bad:
+            raise ValueError("; ".join(f"{what} — {fix}" for _, what, fix in bad))
+        return value
 
     @field_validator("locale")
     @classmethod
@@ -78,7 +114,8 @@ class EditionConfig(_Strict):
         return re.sub(r"[^\w]+", "-", self.title.lower()).strip("-") or "edition"
 
 
-_MODELS = {"sections": SectionConfig, "pages": PageConfig, "ads": AdConfig}
+_MODELS = {"sections": SectionConfig, "pages": PageConfig, "ads": AdConfig,
+           "plan": PlanConfig}
 
 
 def _line_of_key(text: str, key: str) -> tuple[int, int] | None:

@@ -8,8 +8,9 @@ The next build of the same edition starts from that plan instead of paginating a
 - a changed story is set again in the frames it had (the same pages, slots, widths and
   depths, jumps included). It must still fit them: all its lines set, and no more room left
   empty than before plus what feathering closes;
-- when it does not, or when a story was added to or removed from a section, that section
-  (only) is paginated again, and the report says why.
+- when it does not, or when a story was added or removed, or a changed story had been
+  trimmed or held, the night desk lays the edition out again (its page plan, booked ads,
+  fill rules, trims and holds), and the report says why.
 
 The pages are then rendered through the page cache: an untouched page has the same HTML, so
 its cached PDF is used and its bytes are the old ones. ``--fresh`` paginates everything.
@@ -32,24 +33,24 @@ from epaper.layout.fit import EPS, FitRules, cut_for_jump, feathering, fit_subse
 from epaper.layout.galley import Line
 from epaper.layout.grid import Layout
 from epaper.layout.measured import StoryMeasure
+from epaper.layout.pagemodel import PlacedAd
 from epaper.layout.paginate import (
     Filler,
     Fragment,
     Page,
     Pages,
-    PageSpec,
-    Paginator,
     Section,
     Unplaced,
 )
 from epaper.layout.story import Rect, frame_for
 from epaper.layout.templates import PageTemplate
 
-FORMAT = "epaper-plan-1"
+FORMAT = "epaper-plan-2"  # 2: the desk's ads, trims and holds
 _FRAGMENTS = TypeAdapter(list[Fragment])
 _FILLERS = TypeAdapter(list[Filler])
 _RECTS = TypeAdapter(list[Rect])
 _UNPLACED = TypeAdapter(list[Unplaced])
+_ADS = TypeAdapter(list[PlacedAd])
 
 
 def plan_path(out_dir: Path, name: str) -> Path:
@@ -69,6 +70,7 @@ class Previous:
     empty: list[list[float]]  # per page, per fragment: the empty area then (pt²)
     part_keys: dict[str, str]  # page label → key of its rendered part
     pdf: str
+    desk: dict[str, object]  # the desk's edition-wide record: held, trims, fill rule…
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,12 @@ def save(path: Path, pages: Pages, keys: Mapping[str, str], config: str,
                    "fragments": _FRAGMENTS.dump_python(p.fragments, mode="json"),
                    "empty": [f.empty_area(pages.measures[f.slug]) for f in p.fragments],
                    "fillers": _FILLERS.dump_python(p.fillers, mode="json"),
-                   "rules": _RECTS.dump_python(p.rules, mode="json")} for p in pages.pages],
+                   "rules": _RECTS.dump_python(p.rules, mode="json"),
+                   "ads": _ADS.dump_python(p.ads, mode="json"), "ad_area": p.ad_area,
+                   "closing": p.closing, "trims": {k: list(v) for k, v in p.trims.items()}}
+                  for p in pages.pages],
+        "desk": {"held": list(pages.held), "trims": {k: list(v) for k, v in pages.trims.items()},
+                 "fill_rule": pages.fill_rule, "booked": list(pages.booked), "hold": pages.hold},
         "unplaced": _UNPLACED.dump_python(pages.unplaced, mode="json"),
         "stories": {slug: {"key": keys[slug], "section": m.article.section,
                            "leads": {str(c): h for c, h in m.leads.items()}}
@@ -161,7 +168,11 @@ def load(path: Path, pdf_path: Path, config: str, templates: Mapping[str, PageTe
                               templates[row["template"]],
                               _FRAGMENTS.validate_python(row["fragments"]),
                               _FILLERS.validate_python(row["fillers"]),
-                              _RECTS.validate_python(row["rules"]), row["story_area"]))
+                              _RECTS.validate_python(row["rules"]), row["story_area"],
+                              ads=_ADS.validate_python(row["ads"]),
+                              ad_area=float(row["ad_area"]), closing=bool(row["closing"]),
+                              trims={k: tuple(int(x) for x in v)
+                                     for k, v in row["trims"].items()}))
         stories = data["stories"]
         return Previous(
             pages, _UNPLACED.validate_python(data["unplaced"]),
@@ -170,7 +181,7 @@ def load(path: Path, pdf_path: Path, config: str, templates: Mapping[str, PageTe
             {slug: {int(c): h for c, h in s["leads"].items()} for slug, s in stories.items()},
             [list(map(float, row["empty"])) for row in data["pages"]],
             {label: p["key"] for p in data["parts"] for label in p["labels"]},
-            str(data["pdf"])), ""
+            str(data["pdf"]), dict(data["desk"])), ""
     except (KeyError, TypeError, ValueError, ValidationError):
         return None, "the previous plan is damaged"
 
@@ -240,7 +251,7 @@ def refit_frames(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
         if fit.overset and not last:
             caps[-1] = max(0.0, caps[-1] - g.pitch)
             fit = fit_subset(g, items, caps, rules)
-            fit = cut_for_jump(fit, g, layout.pages.min_jump_lines, rules.orphans)
+            fit = cut_for_jump(fit, g, layout.rules.min_jump_lines, rules.orphans)
         if not any(fit.columns):
             return f"its text no longer starts in its frame on {page.label}"
         if not last and not fit.overset:
@@ -262,15 +273,17 @@ def refit_frames(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
 
 
 def replate(previous: Previous, measures: Sequence[StoryMeasure], keys: Mapping[str, str],
-            sections: Sequence[Section], layout: Layout,
-            templates: Mapping[str, PageTemplate],
-            explicit: Sequence[PageSpec] = ()) -> tuple[Pages, Replate]:
+            sections: Sequence[Section], layout: Layout) -> tuple[Pages | None, Replate]:
     """The new page model from the previous plan: untouched stories where they were,
-    changed ones refitted in place, sections paginated again only where that fails."""
+    changed ones refitted in place. None for the pages when that cannot be done (a story
+    added or removed, moved, trimmed or held before, or no longer fitting its frames): the
+    desk must lay the edition out again, and ``why`` says so."""
     by_slug = {m.slug: m for m in measures}
     old, new = set(previous.keys), set(by_slug)
     changed = sorted(s for s in old & new if previous.keys[s] != keys[s])
     added, removed = sorted(new - old), sorted(old - new)
+    desk = previous.desk
+    held, trimmed = set(desk.get("held", [])), set(desk.get("trims", {}))  # type: ignore[arg-type]
     redo: dict[str, list[str]] = {}
     for slug in added:
         redo.setdefault(by_slug[slug].article.section, []).append(f"'{slug}' was added")
@@ -283,6 +296,10 @@ def replate(previous: Previous, measures: Sequence[StoryMeasure], keys: Mapping[
         if section != previous.story_sections[slug]:
             for sid in (section, previous.story_sections[slug]):
                 redo.setdefault(sid, []).append(f"'{slug}' moved to section '{section}'")
+            continue
+        if slug in held or slug in trimmed:
+            redo.setdefault(section, []).append(
+                f"'{slug}' changed and was {'held' if slug in held else 'trimmed'} before")
             continue
         where = sorted(((p, n, f) for p in previous.pages for n, f in enumerate(p.fragments)
                         if f.slug == slug), key=lambda t: t[2].part)
@@ -298,27 +315,16 @@ def replate(previous: Previous, measures: Sequence[StoryMeasure], keys: Mapping[
         refitted.append(slug)
         for (page, n, _), fragment in zip(where, result, strict=True):
             placed[page.index][n] = fragment
-    pages: list[Page] = []
-    unplaced: list[Unplaced] = []
-    for section in sections:
-        mine = [m for m in measures if m.article.section == section.id]
-        if section.id in redo:
-            sub = Paginator(layout, templates).paginate(
-                [section], mine, [e for e in explicit if e.section == section.id])
-            fresh, shift = sub.pages, len(pages)
-            unplaced += sub.unplaced
-        else:
-            fresh = [p for p in previous.pages if p.section.id == section.id]
-            shift = len(pages) - (fresh[0].index if fresh else 0)
-            fresh = [replace(p, fragments=placed[p.index]) for p in fresh]
-            unplaced += [u for u in previous.unplaced if u.slug in {m.slug for m in mine}]
-        for page in fresh:
-            pages.append(replace(page, index=page.index + shift, fragments=[
-                replace(f, jump_to=None if f.jump_to is None else f.jump_to + shift,
-                        jump_from=None if f.jump_from is None else f.jump_from + shift)
-                for f in page.fragments], free=[], unplaced=[]))
-    why = tuple(f"section '{sid}' paginated again: " + "; ".join(reasons)
-                for sid, reasons in redo.items())
-    return Pages(pages, {m.slug: m for m in measures}, unplaced), Replate(
-        tuple(changed), tuple(added), tuple(removed), tuple(refitted),
-        tuple(sid for sid in redo), why)
+    why = tuple(f"section '{sid}': " + "; ".join(reasons) for sid, reasons in redo.items())
+    report = Replate(tuple(changed), tuple(added), tuple(removed), tuple(refitted),
+                     tuple(redo), why)
+    if redo:
+        return None, report
+    pages = [replace(p, fragments=placed[p.index], free=[], unplaced=[])
+             for p in previous.pages]
+    return Pages(pages, {m.slug: m for m in measures}, list(previous.unplaced),
+                 held=list(desk.get("held", [])),  # type: ignore[call-overload]
+                 trims={k: tuple(v) for k, v in desk.get("trims", {}).items()},  # type: ignore[union-attr]
+                 fill_rule=float(desk.get("fill_rule", 0.97)),  # type: ignore[arg-type]
+                 booked=tuple(desk.get("booked", ())),  # type: ignore[call-overload]
+                 hold=int(desk.get("hold", 5))), report  # type: ignore[call-overload]

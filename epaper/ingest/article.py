@@ -373,6 +373,8 @@ class _ArticleReader:
             lang=meta.lang,
             priority=meta.priority,
             tagline=_typeset(meta.tagline, lang),
+            trim=meta.trim,
+            jumphead=_typeset(meta.jumphead, lang),
             pullquotes=tuple(_typeset(q, lang) for q in meta.pullquotes if q.strip()),
             images=images,
             related=tuple(Related(_typeset(r.headline, lang), r.published, r.section)

@@ -47,6 +47,8 @@ class FrontMatter(_Strict):
     lang: str | None = None
     priority: int = Field(default=3, ge=1, le=5)
     tagline: str = ""
+    trim: bool | None = None  # false: never cut at paragraph ends (signed pieces)
+    jumphead: str = ""  # the continuation's head; default: the headline
     pullquotes: list[str] = Field(default_factory=list)
     images: list[ImageMeta] = Field(default_factory=list)
     related: list[RelatedMeta] = Field(default_factory=list)

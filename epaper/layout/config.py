@@ -71,7 +71,6 @@ class PagesTable(Table):
     templates: str
     page_template: str
     min_story_lines: Count = 6
-    min_jump_lines: Count = 4
     feather_lines: Annotated[float, Field(ge=0)] = 3.0
     render_part_pages: Count = 1
 
@@ -102,6 +101,8 @@ class LayoutFile(Table):
     press: dict[str, Any] = Field(default_factory=dict)
     # [composer] is checked key by key by epaper.compose.settings (names and value types)
     composer: dict[str, Any] = Field(default_factory=dict)
+    # [rules]: the house rules' defaults, checked key by key by epaper.layout.rules
+    rules: dict[str, Any] = Field(default_factory=dict)
 
 
 TABLES: dict[str, type[BaseModel]] = {

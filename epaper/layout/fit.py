@@ -226,10 +226,11 @@ def block_starts(galley: Galley, column: Sequence[int]) -> list[int]:
             or isinstance(galley.items[column[k - 1]], Box)]
 
 
-def feathering(fit: Fit, galley: Galley, jumps: bool, max_lines: float = 3.0) -> tuple[float, ...]:
+def feathering(fit: Fit, galley: Galley, jumps: bool, max_lines: float = 3.0,
+               per_gap: float = 1.0) -> tuple[float, ...]:
     """Vertical justification: for each column, the space to add before each paragraph so
     that a short column reaches the foot of its frame, as long as the column is short by at
-    most ``max_lines`` and no gap grows by more than a line (else 0)."""
+    most ``max_lines`` and no gap grows by more than ``per_gap`` lines (else 0)."""
     out = []
     for c, column in enumerate(fit.columns):
         used = sum(galley.items[i].height for i in column)
@@ -238,7 +239,7 @@ def feathering(fit: Fit, galley: Galley, jumps: bool, max_lines: float = 3.0) ->
         slack = fit.capacities[c] - used
         starts = block_starts(galley, column)
         if EPS < slack <= max_lines * fit.pitch + EPS and starts and \
-                slack / len(starts) <= fit.pitch + EPS:
+                slack / len(starts) <= per_gap * fit.pitch + EPS:
             out.append(round(slack / len(starts), 3))
         else:
             out.append(0.0)

@@ -8,6 +8,7 @@ from pathlib import Path
 from epaper.compose.settings import ComposerSettings, composer_settings
 from epaper.errors import LayoutError
 from epaper.layout.config import TABLES, LayoutFile, read_model
+from epaper.layout.rules import HouseRules, rules_problems, with_rules
 from epaper.resources import data_dir
 from epaper.units import to_pt
 
@@ -78,7 +79,6 @@ class PageRules:
     templates_folder: str
     page_template: str
     min_story_lines: int
-    min_jump_lines: int
     feather_lines: float = 3.0
     render_part_pages: int = 1  # pages laid out per WeasyPrint document (cached, parallel)
 
@@ -98,6 +98,7 @@ class Layout:
     base: Path | None = None  # a layout whose templates this one uses where it has none
     config: LayoutFile | None = field(default=None, compare=False)  # every table, validated
     composer: ComposerSettings = ComposerSettings()  # how body paragraphs break ([composer])
+    rules: HouseRules = HouseRules()  # the house rules' defaults (``[rules]``)
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -108,6 +109,14 @@ class Layout:
 def layout_folders() -> tuple[Path, ...]:
     """Where layouts are found by name: epaper's layouts folder (or ``EPAPER_LAYOUTS_DIR``)."""
     return (data_dir("layouts"),)
+
+
+def _rules(table: dict[str, object], toml: Path) -> HouseRules:
+    bad = rules_problems(table)
+    if bad:
+        raise LayoutError(f"{toml}: [rules] "
+                          + "; ".join(f"{what} ({fix})" for _, what, fix in bad))
+    return with_rules(HouseRules(), table)
 
 
 def available_layouts() -> list[str]:
@@ -172,10 +181,11 @@ def load_layout(name_or_path: str | Path = "broadsheet",
         preview_margin=to_pt(data.preview.margin), story_template=tp.story,
         css_template=tp.css,
         pages=PageRules(templates_folder=pg.templates, page_template=pg.page_template,
-                        min_story_lines=pg.min_story_lines, min_jump_lines=pg.min_jump_lines,
+                        min_story_lines=pg.min_story_lines,
                         feather_lines=pg.feather_lines,
                         render_part_pages=pg.render_part_pages) if pg else None,
-        base=base, config=data, composer=_composer(data.composer, toml))
+        base=base, config=data, composer=_composer(data.composer, toml),
+        rules=_rules(data.rules, toml))
     if grid.column_width <= 0:
         raise LayoutError(f"{toml}: the grid leaves no room for columns")
     for template in (layout.story_template, layout.css_template):

@@ -2,287 +2,114 @@
 
 Pure arithmetic on measured galleys (no rendering here). Produces the page model: pages →
 story fragments with their frames in points, the galley lines each fragment holds, jumps
-between fragments, and the reason for every placement.
+between fragments, and the reason for every placement. The night desk's choices (page
+budgets, trims, holds, shared jump pages) are in ``desk``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from epaper.errors import Problem
-from epaper.layout.fit import (
-    EPS,
-    Fit,
-    FitRules,
-    block_starts,
-    cut_for_jump,
-    feathering,
-    fit_subset,
-)
-from epaper.layout.galley import Galley, Line
+from epaper.layout.fit import EPS, FitRules, feathering
 from epaper.layout.grid import Layout
+from epaper.layout.justify import justify_stack
 from epaper.layout.measured import StoryMeasure
-from epaper.layout.story import Rect, StoryFrame, frame_for, natural_depth
+from epaper.layout.newshole import BookedAd, ad_rect, carve, news_top
+from epaper.layout.pagemodel import (
+    Filler,
+    Fragment,
+    Page,
+    PagePlan,
+    Pages,
+    PageSpec,
+    Pending,
+    PlacedAd,
+    Section,
+    Space,
+    Unplaced,
+)
+from epaper.layout.rules import HouseRules
+from epaper.layout.stacking import StackPlanner
+from epaper.layout.story import Rect
 from epaper.layout.templates import PageTemplate, Slot, Stack, by_role
 
-
-@dataclass(frozen=True)
-class Section:
-    """A section of the edition, in print order."""
-
-    id: str
-    title: str
-    letter: str
-    first_template: str = "inside"
-    next_template: str = "inside"
+__all__ = ["Filler", "Fragment", "Page", "Pages", "PageSpec", "Paginator", "Section",
+           "Unplaced", "check_plan", "default_sections"]
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """An explicitly planned page: its template and, per slot, a story slug."""
-
-    section: str
-    template: str
-    slots: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """One part of a story on one page."""
-
-    slug: str
-    part: int  # 0: the story's start; 1, 2…: continuations
-    slot: str
-    x: float
-    y: float
-    frame: StoryFrame
-    fit: Fit
-    why: str
-    jump_to: int | None = None  # page index of the next part (linked when all is placed)
-    jump_from: int | None = None  # page index of the previous part
-    from_fragment: int | None = None  # the previous part's place in that page's fragments
-    continues: bool = False  # the rest goes on to a later page
-    feather: tuple[float, ...] = ()  # space added before each paragraph, per column
-
-    @property
-    def rect(self) -> Rect:
-        return Rect(self.x, self.y, self.frame.width, self.frame.depth)
-
-    @property
-    def jumps(self) -> bool:
-        return self.continues
-
-    def empty_area(self, measure: StoryMeasure) -> float:
-        """Unused depth at the foot of the columns, times the column width."""
-        empty = 0.0
-        for col, rect in enumerate(self.frame.column_rects()):
-            used = self.fit.used(measure.galley, col)
-            if self.feather:
-                used += self.feather[col] * len(block_starts(measure.galley,
-                                                             self.fit.columns[col]))
-            if self.jumps and col == len(self.fit.columns) - 1:
-                used += measure.galley.pitch  # the "Continued on" line
-            empty += max(0.0, rect.height - used) * rect.width
-        return empty
-
-
-@dataclass(frozen=True)
-class Filler:
-    """A house filler in a hole no story could take."""
-
-    rect: Rect
-    why: str
-
-
-@dataclass
-class Page:
-    index: int
-    section: Section
-    number: int  # within the section, from 1
-    template: PageTemplate
-    fragments: list[Fragment] = field(default_factory=list)
-    fillers: list[Filler] = field(default_factory=list)
-    rules: list[Rect] = field(default_factory=list)  # hairlines between stacked stories
-    story_area: float = 0.0
-    free: list[_Space] = field(default_factory=list)  # room left at the foot of stacks
-    unplaced: list[Unplaced] = field(default_factory=list)  # what could not be set here
-
-    @property
-    def label(self) -> str:
-        return f"{self.section.letter}{self.number}"
-
-
-@dataclass
-class _Space:
-    """Room at the foot of a stack: from ``y`` down to ``bottom``."""
-
-    x: float
-    y: float
-    bottom: float
-    width: float
-    span: int
-    slot: str
-    above: int | None = None  # index in the page's fragments of the story just above
-    rule: int | None = None  # index in the page's rules of the hairline under it
-
-
-
-
-@dataclass(frozen=True)
-class Unplaced:
-    slug: str
-    lines: int
-    why: str
-
-
-@dataclass
-class Pages:
-    """The page model of an edition."""
-
-    pages: list[Page]
-    measures: dict[str, StoryMeasure]
-    unplaced: list[Unplaced] = field(default_factory=list)
-
-    def fragments_of(self, slug: str) -> list[tuple[Page, Fragment]]:
-        out = [(p, f) for p in self.pages for f in p.fragments if f.slug == slug]
-        return sorted(out, key=lambda pf: pf[1].part)
-
-
-BEAM_WIDTH = 12  # sequences kept at each step of the stack search
-BEAM_CANDIDATES = 14  # waiting stories tried at each step, in priority order
-
-
-@dataclass(frozen=True)
-class _Step:
-    pending: _Pending
-    depth: float | None  # None: whole, at its natural depth
-    lead_cols: int
-    how: str
-
-
-@dataclass(frozen=True)
-class _Plan:
-    y: float
-    steps: tuple[_Step, ...]
-    used: frozenset[int]
-    cost: float
-    closed: bool
-
-
-@dataclass
-class _Pending:
-    """A story (or its rest) waiting for space."""
-
-    measure: StoryMeasure
-    items: tuple[int, ...]
-    part: int = 0
-    from_page: int | None = None
-    from_fragment: int | None = None  # position in that page's fragment list
-
-    @property
-    def lines(self) -> int:
-        return sum(1 for i in self.items if isinstance(self.measure.galley.items[i], Line))
-
-
-class Paginator:
+class Paginator(StackPlanner):
     """Places stories on pages of one layout."""
 
-    def __init__(self, layout: Layout, templates: Mapping[str, PageTemplate]) -> None:
+    def __init__(self, layout: Layout, templates: Mapping[str, PageTemplate],
+                 house: HouseRules | None = None,
+                 ads: Sequence[BookedAd] = (), booked: bool = False) -> None:
         if layout.pages is None:
             raise ValueError("layout has no page rules")
         self.layout = layout
         self.grid = layout.grid
         self.templates = templates
+        self.house = house or layout.rules
         self.rules = FitRules(layout.story.widows, layout.story.orphans)
         self.min_story_lines = layout.pages.min_story_lines
-        self.min_jump_lines = layout.pages.min_jump_lines
+        self.min_jump_lines = self.house.min_jump_lines
         self.pages: list[Page] = []
         self.unplaced: list[Unplaced] = []
+        self.held: list[str] = []
+        self.trims: dict[str, tuple[int, ...]] = {}  # slug → galley items cut from its end
+        self.booked = booked or bool(ads)  # ads are booked: template ad blocks go to news
+        self.ads: dict[str, list[BookedAd]] = {}
+        for ad in ads:
+            self.ads.setdefault(ad.page, []).append(ad)
+        self._derived: dict[tuple[str, str], PageTemplate] = {}
         self._natural: dict[tuple[str, tuple[int, ...], int, int, int],
                             tuple[float, float]] = {}
+        self._cuts: dict[tuple[int, int], Pending] = {}
+        self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
 
-    # -- setting one fragment --------------------------------------------------------------
+    def template_for(self, label: str, template: PageTemplate) -> PageTemplate:
+        """The template as this page has it: booked ads carved out of its stacks."""
+        if not self.booked:
+            return template
+        key = (label, template.name)
+        if key not in self._derived:
+            top = news_top(template, self.grid)
+            rects = [ad_rect(ad, self.grid, top) for ad in self.ads.get(label, [])]
+            self._derived[key] = carve(template, self.grid, rects)
+        return self._derived[key]
 
-    def lead_options(self, p: _Pending, span: int) -> list[int]:
-        """Lead photo widths to try for a story at ``span`` (0: no photo above the text)."""
-        lead = p.measure.parts.lead
-        if p.part or lead is None:
-            return [0]
-        default = self.layout.story.lead_columns(span, lead.columns)
-        if lead.columns:  # the article asks for a width: keep it
-            return [default]
-        return [default] + [c for c in range(span, 0, -1) if c != default]
-
-    def _frame(self, p: _Pending, span: int, depth: float,
-               lead_cols: int | None = None) -> StoryFrame:
-        m = p.measure
-        head = m.heads[span] if p.part == 0 else m.jump_heads[span]
-        if lead_cols is None:
-            lead_cols = self.lead_options(p, span)[0]
-        lead = m.leads[lead_cols] if lead_cols else 0.0
-        return frame_for(self.grid, span, head, lead_cols, lead, depth)
-
-    def natural(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
-        """The depth at which the story (or its rest) sets completely at ``span``."""
-        return self._natural_frame(p, span, lead_cols)[0]
-
-    def waste(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
-        """Empty area at the foot of the columns when set whole, in body lines of the
-        story's width."""
-        return self._natural_frame(p, span, lead_cols)[1]
-
-    def _natural_frame(self, p: _Pending, span: int,
-                       lead_cols: int | None) -> tuple[float, float]:
-        if lead_cols is None:
-            lead_cols = self.lead_options(p, span)[0]
-        key = (p.measure.slug, p.items, p.part, span, lead_cols)
-        if key not in self._natural:
-            g = p.measure.galley
-            sub = Galley(tuple(g.items[i] for i in p.items), g.pitch)
-            frame = natural_depth(sub, self._frame(p, span, 0.0, lead_cols), self.rules)
-            fit = fit_subset(g, p.items, [r.height for r in frame.column_rects()], self.rules)
-            empty = sum((r.height - fit.used(g, c)) * r.width
-                        for c, r in enumerate(frame.column_rects()))
-            self._natural[key] = (frame.depth, empty / (frame.width * g.pitch))
-        return self._natural[key]
-
-    def min_depth(self, p: _Pending, span: int, lead_cols: int | None = None) -> float:
-        """The least depth worth starting the story (or a continuation) in: its head and
-        some lines."""
-        lines = self.min_story_lines if p.part == 0 else self.min_jump_lines
-        frame = self._frame(p, span, 0, lead_cols)
-        return frame.head_height + frame.lead_height + lines * p.measure.galley.pitch
-
-    def set_in(self, p: _Pending, span: int, depth: float | None,
-               may_jump: bool = True, lead_cols: int | None = None) -> tuple[StoryFrame, Fit]:
-        """Set the pending story at ``span``: at its natural depth, or into ``depth`` with
-        the rest jumping (one line kept for "Continued on …") or, where it may not jump,
-        overset."""
-        g = p.measure.galley
-        if depth is None:
-            depth = self.natural(p, span, lead_cols)
-        frame = self._frame(p, span, depth, lead_cols)
-        caps = [r.height for r in frame.column_rects()]
-        fit = fit_subset(g, p.items, caps, self.rules)
-        if fit.overset and may_jump:
-            caps[-1] = max(0.0, caps[-1] - g.pitch)
-            fit = fit_subset(g, p.items, caps, self.rules)
-            fit = cut_for_jump(fit, g, self.min_jump_lines, self.rules.orphans)
-        return frame, fit
+    def page_ads(self, label: str, template: PageTemplate) -> list[PlacedAd]:
+        """The ads booked on the page, at their exact rectangles."""
+        top = news_top(template, self.grid)
+        return [PlacedAd(ad_rect(ad, self.grid, top), ad.label, ad.image, ad.advertiser)
+                for ad in self.ads.get(label, [])]
 
     # -- pages -----------------------------------------------------------------------------
 
-    def new_page(self, section: Section, template: str) -> Page:
+    def new_page(self, section: Section, template: str, closing: bool = False) -> Page:
+        """A new page at the end of the edition, in ``section``."""
         number = sum(1 for p in self.pages if p.section.id == section.id) + 1
-        page = Page(len(self.pages), section, number, self.templates[template])
-        page.story_area = sum(s.rect.width * s.rect.height for s in page.template.stacks)
+        label = f"{section.letter}{number}"
+        chosen = self.template_for(label, self.templates[template])
+        page = Page(len(self.pages), section, number, chosen, closing=closing)
+        page.story_area = sum(s.rect.width * s.rect.height for s in chosen.stacks)
+        page.ads = self.page_ads(label, chosen)
+        page.ad_area = chosen.ad_area(self.grid) + sum(a.rect.width * a.rect.height
+                                                       for a in page.ads)
         self.pages.append(page)
         return page
 
-    def place(self, page: Page, p: _Pending, slot: str, x: float, y: float, span: int,
-              depth: float | None, why: str, continuations: list[_Pending],
+    def may_jump(self, page: Page) -> bool:
+        """May stories on this page continue on a later one (house rules)?"""
+        return not page.closing and self.house.may_jump_from(page.number)
+
+    def jumps_left(self, page: Page) -> int:
+        return max(0, self.house.max_jumps_per_page - sum(f.jumps for f in page.fragments))
+
+    def place(self, page: Page, p: Pending, slot: str, x: float, y: float, span: int,
+              depth: float | None, why: str, continuations: list[Pending],
               may_jump: bool = True, lead_cols: int | None = None) -> Fragment | None:
         """Put a fragment on the page; a rest that does not fit joins ``continuations``
         (or, where the slot forbids jumps, stays overset and is reported). None when not
@@ -301,31 +128,37 @@ class Paginator:
                                                self.layout.pages.feather_lines))
         page.fragments.append(fragment)
         if fit.overset and may_jump:
-            continuations.append(_Pending(p.measure, fit.overset, p.part + 1, page.index,
+            continuations.append(Pending(p.measure, fit.overset, p.part + 1, page.index,
                                           len(page.fragments) - 1))
         return fragment
 
-    def fill_stack(self, page: Page, stack: Stack, queue: list[_Pending],
-                   continuations: list[_Pending], lead_first: bool, whole_only: bool) -> None:
+    def fill_stack(self, page: Page, stack: Stack, queue: list[Pending],
+                   continuations: list[Pending], lead_first: bool, whole_only: bool) -> None:
         """Stories one under another in the stack's columns, down to its foot; the room
         left joins the page's free space."""
-        space = _Space(stack.rect.x, stack.rect.y, stack.rect.y + stack.rect.height,
-                       stack.rect.width, stack.span, stack.slots[-1].name)
+        space = Space(stack.rect.x, stack.rect.y, stack.rect.y + stack.rect.height,
+                       stack.rect.width, stack.span, stack.slots[-1].name, top=stack.rect.y)
         self.fill_stories(page, space, stack.slots, queue, continuations, lead_first,
                           whole_only)
         if space.bottom - space.y > EPS:
             page.free.append(space)
 
-    def fill_stories(self, page: Page, space: _Space, slots: Sequence[Slot],
-                     queue: list[_Pending], continuations: list[_Pending], lead_first: bool,
+    def fill_stories(self, page: Page, space: Space, slots: Sequence[Slot],
+                     queue: list[Pending], continuations: list[Pending], lead_first: bool,
                      whole_only: bool) -> None:
         """Stories from the queue into the space, template slots first, then extra ones,
         in the order a search over the waiting stories found best (see ``plan_stack``)."""
-        for k, step in enumerate(self.plan_stack(space, slots, queue, lead_first, whole_only)):
+        may_jump = self.may_jump(page)
+        for k, step in enumerate(self.plan_stack(space, slots, queue, lead_first, whole_only,
+                                                 may_jump, self.jumps_left(page))):
             slot = slots[k] if k < len(slots) else None
             name = slot.name if slot else f"{space.slot}+{k - len(slots) + 1}"
-            jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
-            queue.remove(step.pending)
+            jumps = (slot.jumps if slot else (slots[-1].jumps if slots else True)) and \
+                (may_jump or not self.may_trim(step.pending))
+            queue.remove(step.pending.origin or step.pending)
+            if step.pending.origin is not None:
+                origin = step.pending.origin
+                page.trims[origin.measure.slug] = origin.items[len(step.pending.items):]
             fragment = self.place(page, step.pending, name, space.x, space.y, space.span,
                                   step.depth,
                                   self._why(step.pending, page, name, step.how,
@@ -333,93 +166,14 @@ class Paginator:
                                   continuations, jumps, step.lead_cols)
             self._advance(page, space, fragment)
 
-    def plan_stack(self, space: _Space, slots: Sequence[Slot], queue: list[_Pending],
-                   lead_first: bool, whole_only: bool) -> list[_Step]:
-        """Which stories, one under another, fill the space best.
 
-        A beam search over sequences of waiting stories (each set whole at its natural
-        depth, the last one possibly filling the rest and jumping). A sequence costs what
-        it leaves empty (the hole at the foot, blank column feet inside stories) in body
-        lines, plus a little for each place a story stands behind in priority order."""
-        gap = self.grid.row_gap
-        span = space.span
-        pitch = queue[0].measure.galley.pitch if queue else 12.0
-        absorbable = self.layout.pages.feather_lines * pitch
-        beam: list[_Plan] = [_Plan(space.y, (), frozenset(), 0.0, False)]
-        finished: list[_Plan] = []
-        while beam:
-            grown: list[_Plan] = []
-            for plan in beam:
-                finished.append(plan)
-                if plan.closed:
-                    continue
-                k = len(plan.steps)
-                slot = slots[k] if k < len(slots) else None
-                room = space.bottom - plan.y
-                if k < len(slots) - 1 and slot is not None:  # an upper slot of a stack
-                    rect = slot.rect(self.grid, True)
-                    room = rect.y + rect.height - plan.y
-                kind = slot.kind if slot else "story"
-                jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
-                lead_here = lead_first and k == 0
-                waiting = [q for q in queue if id(q) not in plan.used]
-                if kind == "briefs":
-                    waiting.sort(key=lambda q: (-q.measure.article.priority,
-                                                self.natural(q, span)))
-                if lead_here:
-                    waiting = waiting[:1]
-                for order, p in enumerate(waiting[:BEAM_CANDIDATES]):
-                    for lead in self.lead_options(p, span):
-                        natural = self.natural(p, span, lead)
-                        cost = plan.cost + order * 0.15 + self.waste(p, span, lead)
-                        if lead != self.lead_options(p, span)[0]:
-                            cost += 0.05
-                        photo = (f"; photo set {lead} column{'s' if lead > 1 else ''} wide"
-                                 if lead and lead != self.lead_options(p, span)[0] else "")
-                        if natural <= room + EPS:
-                            rest = space.bottom - (plan.y + natural)
-                            how = ("sets whole, to the line" if rest < pitch else
-                                   "sets whole; the next story goes below")
-                            grown.append(_Plan(plan.y + natural + gap,
-                                               (*plan.steps, _Step(p, None, lead, how + photo)),
-                                               plan.used | {id(p)}, cost, False))
-                        elif jumps and not (whole_only and not lead_here) and \
-                                self.min_depth(p, span, lead) <= room + EPS:
-                            over = (natural - room) / p.measure.galley.pitch
-                            if over < self.min_jump_lines and not lead_here:
-                                continue
-                            how = f"fills the space and jumps ({over:.0f} lines more)" + photo
-                            last = k >= len(slots) - 1
-                            grown.append(_Plan(plan.y + room + gap,
-                                               (*plan.steps, _Step(p, room, lead, how)),
-                                               plan.used | {id(p)}, cost, last))
-            grown.sort(key=lambda pl: pl.cost + self._hole_cost(space, pl, pitch, absorbable))
-            beam = grown[:BEAM_WIDTH]
-        best = min(finished, key=lambda pl: (
-            pl.cost + self._hole_cost(space, pl, pitch, absorbable)
-            + (0 if len(pl.steps) or not queue else 1000)))
-        return list(best.steps)
-
-    def _hole_cost(self, space: _Space, plan: _Plan, pitch: float, absorbable: float) -> float:
-        """Lines left empty at the foot of the space (a few can be feathered away, more
-        taken up by a photo across the whole story above)."""
-        hole = max(0.0, space.bottom - plan.y)
-        if hole <= absorbable + self.grid.row_gap:
-            return hole / pitch * 0.2
-        if plan.steps:
-            last = plan.steps[-1]
-            lead = last.pending.measure.leads.get(last.lead_cols, 0.0)
-            if last.lead_cols == space.span and hole <= 0.6 * lead:
-                return hole / pitch * 0.1
-        return hole / pitch
-
-    def fill_free(self, page: Page, continuations: list[_Pending]) -> None:
+    def fill_free(self, page: Page, continuations: list[Pending]) -> None:
         """Continuations from earlier pages into the page's free room: each where it sets
         whole if it can; when none can, one fills the largest room and jumps again."""
 
-        def put(p: _Pending, space: _Space, depth: float | None) -> None:
+        def put(p: Pending, space: Space, depth: float | None) -> None:
             continuations.remove(p)
-            later: list[_Pending] = []
+            later: list[Pending] = []
             how = "continued here" if depth is None else "fills the room and jumps again"
             fragment = self.place(page, p, space.slot, space.x, space.y, space.span, depth,
                                   self._why(p, page, space.slot, how, False), later)
@@ -442,11 +196,21 @@ class Paginator:
             for p in eligible:
                 rooms = [s for s in page.free
                          if self.min_depth(p, s.span) <= s.bottom - s.y + EPS]
-                if rooms:
-                    space = max(rooms, key=lambda s: (s.bottom - s.y) * s.width)
-                    put(p, space, space.bottom - space.y)
-                    placed = True
-                    break
+                if not rooms:
+                    continue
+                space = max(rooms, key=lambda s: (s.bottom - s.y) * s.width)
+                room = space.bottom - space.y
+                if self.may_trim(p) and (page.closing or not self.jumps_left(page)):
+                    cut = self.trim_to(p, space.span, None, room)
+                    if cut is None:
+                        continue
+                    page.trims[p.measure.slug] = p.items[len(cut.items):]
+                    continuations[continuations.index(p)] = cut
+                    put(cut, space, None)
+                else:
+                    put(p, space, room)
+                placed = True
+                break
             if not placed:
                 return
 
@@ -457,7 +221,7 @@ class Paginator:
                      - f.empty_area(self._measures_by_slug[f.slug]) for f in page.fragments)
         return filled / area if area > 0 else 0.0
 
-    def _advance(self, page: Page, space: _Space, fragment: Fragment | None) -> None:
+    def _advance(self, page: Page, space: Space, fragment: Fragment | None) -> None:
         """Move the space's top below a fragment just placed in it (and its hairline)."""
         if fragment is None:
             return
@@ -468,7 +232,7 @@ class Paginator:
             page.rules.append(Rect(space.x, space.y - gap / 2, space.width, 0))
             space.rule = len(page.rules) - 1
 
-    def absorb(self, page: Page, space: _Space) -> None:
+    def absorb(self, page: Page, space: Space) -> None:
         """A few lines left at the foot of a stack go to the story above: its frame
         reaches the foot and its columns are justified down to it (feathering)."""
         if space.above is None or space.y >= space.bottom:
@@ -503,6 +267,8 @@ class Paginator:
         house filler (small room stays white)."""
         for space in page.free:
             self.absorb(page, space)
+            if space.y < space.bottom - EPS:
+                justify_stack(self, page, space)
         page.rules = [r for r in page.rules if r.height >= 0]
         for space in page.free:
             hole = space.bottom - space.y
@@ -512,7 +278,7 @@ class Paginator:
         page.free.clear()
 
     @staticmethod
-    def _why(p: _Pending, page: Page, slot: str, how: str, lead: bool) -> str:
+    def _why(p: Pending, page: Page, slot: str, how: str, lead: bool) -> str:
         a = p.measure.article
         if p.part:
             return f"continuation {p.part} of '{a.slug}': {how}"
@@ -521,7 +287,7 @@ class Paginator:
                     f"leads the page in slot '{slot}'; {how}")
         return f"priority {a.priority} of section '{page.section.id}' → slot '{slot}': {how}"
 
-    def fill_page(self, page: Page, queue: list[_Pending], continuations: list[_Pending],
+    def fill_page(self, page: Page, queue: list[Pending], continuations: list[Pending],
                   lead_first: bool, role: str | None = None) -> None:
         """Fill the page, trying each template of its role and two ways of filling:
         stories in priority order, free to jump; and, where the queue runs out on this
@@ -529,30 +295,55 @@ class Paginator:
         earlier pages take the room left. A way that leaves nothing for a later page wins
         (this page can close the section); otherwise the fuller page; then the template
         listed first (the one named like the role)."""
-        templates = by_role(dict(self.templates), role) if role else [page.template]
+        templates = [self.template_for(page.label, t) for t in by_role(dict(self.templates),
+                                                                        role)] \
+            if role else [page.template]
         trials = []
+        musts = {id(x) for x in queue if not self.house.may_hold(x.measure.article.priority)}
+        ways: tuple[str, ...] = ("order", "whole")
+        if page.closing and musts and len(musts) < len(queue):
+            ways += ("musts",)  # stories that may not be held take the stacks first
         for rank, template in enumerate(templates):
-            for whole_first in (False, True):
+            for way in ways:
+                whole_first = way != "order"
                 trial = Page(page.index, page.section, page.number, template,
                              story_area=sum(s.rect.width * s.rect.height
-                                            for s in template.stacks))
+                                            for s in template.stacks),
+                             ads=self.page_ads(page.label, template), closing=page.closing)
                 q, c = list(queue), list(continuations)
                 self.pages[page.index] = trial
+                first = [x for x in q if id(x) in musts] if way == "musts" else list(q)
+                # continuations from earlier pages are owed room: they go first
+                owed = [] if lead_first else [x for x in c if x.from_page is not None
+                                              and x.from_page < page.index]
+                c = [x for x in c if all(x is not o for o in owed)]
+                first[:0] = owed
                 for n, stack in enumerate(template.stacks):
-                    self.fill_stack(trial, stack, q, c, lead_first and n == 0, whole_first)
+                    self.fill_stack(trial, stack, first, c, lead_first and n == 0,
+                                    way == "whole")
+                still = {id(x) for x in first}
+                c[:0] = [x for x in owed if id(x) in still]
+                if way == "musts":
+                    q = [x for x in q if id(x) not in musts or id(x) in still]
+                else:
+                    q = [x for x in first if all(x is not o for o in owed)]
                 if whole_first:
                     for space in trial.free:
                         self.fill_stories(trial, space, (), q, c, False, False)
                 self.fill_free(trial, c)  # continuations from earlier pages
                 later = bool(q) or bool(c)  # something must go on to a later page
-                trials.append(((bool(q), later, -self.fill_ratio(trial), rank),
+                left = sum(not self.house.may_hold(x.measure.article.priority) for x in q) \
+                    if page.closing else bool(q)
+                trials.append(((left, later, -round(self.fill_ratio(trial), 3), rank),
                                trial, q, c))
-                if q:  # the page is full and more stories wait: no need for the second way
-                    break
+                if q and way == "order" and not page.closing:
+                    break  # the page is full and more stories wait: no need for other ways
         _, trial, q, c = min(trials, key=lambda t: t[0])
         page.template, page.story_area = trial.template, trial.story_area
         page.fragments, page.rules, page.free = trial.fragments, trial.rules, trial.free
-        page.unplaced = trial.unplaced
+        page.unplaced, page.ads, page.trims = trial.unplaced, trial.ads, trial.trims
+        page.ad_area = trial.template.ad_area(self.grid) + sum(
+            a.rect.width * a.rect.height for a in page.ads)
         self.pages[page.index] = page
         queue[:] = q
         continuations[:] = c
@@ -560,38 +351,39 @@ class Paginator:
     # -- sections --------------------------------------------------------------------------
 
     def section(self, section: Section, stories: Sequence[StoryMeasure],
-                explicit: Sequence[PageSpec] = ()) -> None:
-        """Pages for one section: planned pages, then automatic ones, then jump pages."""
-        queue = [_Pending(m, tuple(range(len(m.galley.items))))
+                explicit: Sequence[PageSpec] = (), budget: int | None = None,
+                fixed: bool = False, limit: int | None = None) -> list[Pending]:
+        """Pages for one section: planned pages, then automatic ones. With a ``budget`` the
+        section gets that many pages: the last one closes it (nothing jumps from it, stories
+        are trimmed to fit) and what is left waits to be held. A story the hold rule keeps
+        gets one more page, unless the budget is ``fixed`` (a page plan): then it is held
+        anyway, and reported. A ``limit`` stops a trial after that many pages. Returns the
+        continuations its own pages could not take (the edition shares jump pages among
+        sections)."""
+        queue = [Pending(m, tuple(range(len(m.galley.items))))
                  for m in sorted(stories, key=lambda m: m.article.priority)]
-        continuations: list[_Pending] = []
+        continuations: list[Pending] = []
         for spec in explicit:
-            page = self.new_page(section, spec.template)
-            for slot in page.template.slots:
-                slug = spec.slots.get(slot.name)
-                if slug is None:
-                    continue
-                pending = next((q for q in queue if q.measure.slug == slug), None)
-                if pending is None:
-                    continue
-                queue.remove(pending)
-                rect = slot.rect(self.grid, slot.row + slot.rows < self.grid.rows)
-                natural = self.natural(pending, slot.span)
-                depth = None if natural <= rect.height + EPS else rect.height
-                self.place(page, pending, slot.name, rect.x, rect.y, slot.span, depth,
-                           f"planned: '{slug}' in slot '{slot.name}'"
-                           + ("" if slot.jumps or depth is None else
-                              " (this slot does not jump: the rest is overset)"),
-                           continuations, slot.jumps)
+            self._planned_page(section, spec, queue, continuations)
         first = not explicit
         guard = 0
-        while queue:
+        while queue or (budget is not None and
+                        sum(1 for p in self.pages if p.section.id == section.id) < budget):
+            count = sum(1 for p in self.pages if p.section.id == section.id)
+            if limit is not None and count >= limit:
+                break  # a trial that need not look further
+            if budget is not None and count >= budget:
+                if fixed or all(self.house.may_hold(p.measure.article.priority)
+                                for p in queue):
+                    break
+                budget = None  # stories that may not be held need one more page
             role = section.first_template if first else section.next_template
-            page = self.new_page(section, by_role(dict(self.templates), role)[0].name)
+            closing = budget is not None and count == budget - 1
+            page = self.new_page(section, by_role(dict(self.templates), role)[0].name, closing)
             before = len(queue)
             self.fill_page(page, queue, continuations, lead_first=first, role=role)
             first = False
-            if len(queue) == before:
+            if before and len(queue) == before and not page.closing:
                 guard += 1
                 if not page.fragments:  # continuations may have found room on it: keep it
                     self.pages.remove(page)
@@ -600,42 +392,66 @@ class Paginator:
                                               "no slot of any page can hold its head"))
                 if guard > len(stories):
                     break
+        for p in queue:
+            self.held.append(p.measure.slug)
         mine = [p for p in self.pages if p.section.id == section.id]
         for page in mine:  # continuations go to the next free room of the section first
             self.fill_free(page, continuations)
-        while continuations:
-            page = self.new_page(section, by_role(dict(self.templates), "jump")[0].name)
-            page.free = [_Space(st.rect.x, st.rect.y, st.rect.y + st.rect.height, st.rect.width,
-                                st.span, st.slots[0].name) for st in page.template.stacks]
-            self.fill_free(page, continuations)
-            if not page.fragments:
-                self.pages.remove(page)
-                for p in continuations:
-                    self.unplaced.append(Unplaced(p.measure.slug, p.lines,
-                                                  "its continuation fits no jump page"))
-                continuations.clear()
-        for page in self.pages:
-            if page.section.id == section.id:
-                self.close_page(page)
+        return continuations
 
-    def paginate(self, sections: Sequence[Section], stories: Sequence[StoryMeasure],
-                 explicit: Sequence[PageSpec] = ()) -> Pages:
-        """Every section's pages, in order."""
-        self._measures_by_slug = {m.slug: m for m in stories}
-        for section in sections:
-            mine = [m for m in stories if m.article.section == section.id]
-            planned = [s for s in explicit if s.section == section.id]
-            if mine or planned:
-                self.section(section, mine, planned)
+    def _planned_page(self, section: Section, spec: PageSpec, queue: list[Pending],
+                      continuations: list[Pending]) -> None:
+        """An explicitly planned page: the named stories in the named slots."""
+        page = self.new_page(section, spec.template)
+        for slot in page.template.slots:
+            slug = spec.slots.get(slot.name)
+            if slug is None:
+                continue
+            pending = next((q for q in queue if q.measure.slug == slug), None)
+            if pending is None:
+                continue
+            queue.remove(pending)
+            rect = slot.rect(self.grid, slot.row + slot.rows < self.grid.rows)
+            natural = self.natural(pending, slot.span)
+            depth = None if natural <= rect.height + EPS else rect.height
+            self.place(page, pending, slot.name, rect.x, rect.y, slot.span, depth,
+                       f"planned: '{slug}' in slot '{slot.name}'"
+                       + ("" if slot.jumps or depth is None else
+                          " (this slot does not jump: the rest is overset)"),
+                       continuations, slot.jumps)
+
+    def jump_page(self, section: Section, continuations: list[Pending]) -> Page:
+        """A jump page at the end of the edition, filled with waiting continuations."""
+        page = self.new_page(section, by_role(dict(self.templates), "jump")[0].name)
+        page.free = [Space(st.rect.x, st.rect.y, st.rect.y + st.rect.height, st.rect.width,
+                           st.span, st.slots[0].name) for st in page.template.stacks]
+        self.fill_free(page, continuations)
+        return page
+
+    def finish(self, stories: Sequence[StoryMeasure]) -> Pages:
+        """Close every page (fillers where nothing fits) and link each part to the next."""
         for page in self.pages:
+            self.close_page(page)
             self.unplaced.extend(page.unplaced)
-        for page in self.pages:  # link each part to the next now that all pages are made
+        for page in self.pages:
             for f in page.fragments:
                 if f.jump_from is not None and f.from_fragment is not None:
                     source = self.pages[f.jump_from]
                     source.fragments[f.from_fragment] = replace(
                         source.fragments[f.from_fragment], jump_to=page.index)
-        return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced)
+        trims = {slug: cut for page in self.pages for slug, cut in page.trims.items()}
+        return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced,
+                     list(self.held), trims, self.house.fill, tuple(sorted(self.ads)),
+                     self.house.hold)
+
+    def paginate(self, sections: Sequence[Section], stories: Sequence[StoryMeasure],
+                 explicit: Sequence[PageSpec] = (), plan: PagePlan | None = None) -> Pages:
+        """Every section's pages, in order, filled by the night desk's rules."""
+        from epaper.layout.desk import run_edition  # the desk drives this paginator
+
+        self._measures_by_slug = {m.slug: m for m in stories}
+        run_edition(self, sections, stories, explicit, plan or PagePlan())
+        return self.finish(stories)
 
 
 def default_sections(stories: Sequence[StoryMeasure],
@@ -675,3 +491,4 @@ def check_plan(explicit: Sequence[PageSpec], templates: Mapping[str, PageTemplat
                 problems.append(Problem(None, f"no article with slug '{slug}'",
                                         field=f"pages.{n}.slots.{slot}"))
     return problems
+

@@ -67,6 +67,10 @@ class PageTemplate:
     def ad_rect(self, ad: Slot, grid: Grid) -> Rect:
         return ad.rect(grid, gap_below=ad.row + ad.rows < grid.rows)
 
+    def ad_area(self, grid: Grid) -> float:
+        """The area of the template's own ad blocks, in square points."""
+        return sum((r := self.ad_rect(ad, grid)).width * r.height for ad in self.ads)
+
     def masthead_rect(self, grid: Grid) -> Rect | None:
         if not self.masthead_rows:
             return None

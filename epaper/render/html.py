@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -120,6 +120,11 @@ class HeadView:
     deck: str = ""
     byline: str = ""
     date: str = ""
+    jumphead: str = ""  # what a continuation's head says (default: the headline)
+
+    def jump(self) -> HeadView:
+        """The head of the story's continuations."""
+        return replace(self, headline=self.jumphead or self.headline)
 
 
 @dataclass(frozen=True)
@@ -273,11 +278,14 @@ def image_view(image: Image) -> ImageView:
     return ImageView(image.path.as_uri(), image.caption, image.credit)
 
 
-def head_view(article: Article, span: int, lang: str) -> HeadView:
+def head_view(article: Article, span: int, lang: str, part: int = 0) -> HeadView:
+    """The story's head at ``span``; a continuation's (``part`` > 0) repeats the
+    headline, or says the article's ``jumphead``."""
     stamp = article.updated or article.published
-    return HeadView(span, article.headline, article.kicker, article.deck,
-                    l10n.byline(article.bylines, lang),
-                    l10n.medium_date(stamp, lang) if stamp and article.bylines else "")
+    return HeadView(span, article.jumphead or article.headline if part else article.headline,
+                    article.kicker, article.deck, l10n.byline(article.bylines, lang),
+                    l10n.medium_date(stamp, lang) if stamp and article.bylines else "",
+                    article.jumphead or article.headline)
 
 
 def flow_views(flow: Sequence[FlowBlock], lang: str) -> dict[int, ParaView | BoxView]:
@@ -328,7 +336,8 @@ def feather_gaps(starts: Sequence[int], feather: float, pitch: float) -> dict[in
     lines spread evenly through the column, so that baselines stay on the grid across the
     gutters. What is less than a line stays at the column's foot."""
     total = feather * len(starts)
-    lines = min(len(starts), math.floor(total / pitch + 0.05)) if pitch > 0 else 0
+    # float noise only: a line more than the feather allows would push the foot past the box
+    lines = min(len(starts), math.floor(total / pitch + 1e-6)) if pitch > 0 else 0
     if lines <= 0:
         return {}
     chosen = {starts[int((j + 0.5) * len(starts) / lines)] for j in range(lines)}

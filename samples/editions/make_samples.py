@@ -216,7 +216,8 @@ def main() -> None:
     (ko / "articles").mkdir(parents=True, exist_ok=True)
     for k in range(2):
         picture(ko / "images" / f"scene-{k + 1}.jpg", 10 + k)
-    for section, count in [("사회", 8), ("경제", 7), ("오피니언", 3)]:
+    house_ad(ko / "images" / "ad.jpg", (20, 60, 140))
+    for section, count in [("사회", 11), ("경제", 10), ("오피니언", 5)]:
         for k in range(count):
             priority = 1 if k == 0 else (5 if k == count - 1 else rng.choice([2, 3, 3]))
             paragraphs = {1: rng.randint(16, 24), 5: rng.randint(2, 3)}.get(
@@ -224,6 +225,30 @@ def main() -> None:
             image = f"scene-{k % 2 + 1}.jpg" if priority <= 2 and section != "오피니언" else None
             text = korean_story(rng, k, section, priority, paragraphs, image)
             slug = {"사회": "society", "경제": "economy", "오피니언": "opinion"}[section]
+            (ko / "articles" / f"wire-{slug}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
+    extra_copy(en, ko, plan)
+
+
+def extra_copy(en: Path, ko: Path, plan: list[tuple[str, int]]) -> None:
+    """More wire copy than the pages hold, as a real desk has: short priority-5 stories
+    the desk may trim, hold, or use to fill the last column inches (own seed, so the stories
+    above stay as they are)."""
+    rng = random.Random(20261201)
+    for name, color in [("ferries", (10, 80, 120)), ("bank", (30, 90, 40)),
+                        ("books", (120, 60, 10))]:  # the booked ads' artwork
+        house_ad(en / "images" / f"ad-{name}.jpg", color)
+    for name, color in [("bank", (30, 90, 40)), ("concert", (110, 30, 90))]:
+        house_ad(ko / "images" / f"ad-{name}.jpg", color)
+    n = 100
+    for section, count in plan:
+        for k in range(count, count + 6):
+            text = english_story(rng, n, section, 5, rng.randint(1, 6), None)
+            (en / "articles" / f"wire-{section}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
+            n += 1
+    for section, count in [("사회", 11), ("경제", 10), ("오피니언", 5)]:
+        slug = {"사회": "society", "경제": "economy", "오피니언": "opinion"}[section]
+        for k in range(count, count + 10):
+            text = korean_story(rng, k, section, 5, rng.randint(2, 8), None)
             (ko / "articles" / f"wire-{slug}-{k + 1:02d}.md").write_text(text, encoding="utf-8")
 
 
