@@ -10,9 +10,7 @@ so each page is set exactly as in the edition, and the line-by-line check runs a
 from __future__ import annotations
 
 import copy
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from epaper.press.config import Press
 from epaper.press.preflight import Limits, PageReport, preflight
 from epaper.render import weasy
 from epaper.render.html import Templates
+from epaper.workers import can_fork, fork_pool
 
 PRESS_CSS = "press.css.j2"
 _DEFAULT_PRESS_CSS = """@color-profile device-cmyk {
@@ -142,12 +141,11 @@ def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1
     chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
     results: list[list[tuple[PressPage, PageReport, list[str]]]]
     workers = min(jobs, len(chunks))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and can_fork():
         global _JOB
         _JOB = job  # forked workers inherit it
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
-                    as pool:
+            with fork_pool(workers) as pool:  # workers remove their own font folders
                 results = list(pool.map(_forked, chunks))
         finally:
             _JOB = None
