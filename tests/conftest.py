@@ -130,7 +130,7 @@ def sample_epapers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         result = CliRunner().invoke(app, ["build", str(ROOT / "samples" / "editions" / lang),
                                           "--out-dir", str(out), "--web", "--jobs", "2"])
         assert result.exit_code == 0, result.output
-        pdfs[lang] = Path(result.output.split()[0])
+        pdfs[lang] = Path(result.stdout.split()[0])
     return pdfs
 
 

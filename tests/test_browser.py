@@ -101,8 +101,14 @@ def test_click_jumped_story_reads_every_word_once(browser: Browser,
                                                   lang: str) -> None:
     pdf = sample_epapers[lang]
     report = report_of(pdf)
-    story = next(s for s in report["stories"] if s["jumps"] and s["pages"][0] == "A1")
-    page = open_page(browser, url_of(pdf))
+    jumped = [s for s in report["stories"] if s["jumps"]]
+    if lang == "en":
+        assert jumped, "the English sample has no jumped story to click"
+    # a jumped story, on its first page (A1 first); an edition without jumps (the Korean
+    # sample fills its pages without one): the lead story of A1
+    story = min(jumped, key=lambda s: s["pages"][0] != "A1") if jumped else next(
+        s for s in report["stories"] if s["pages"] and s["pages"][0] == "A1")
+    page = open_page(browser, url_of(pdf, f"#/{story['pages'][0]}"))
     page.locator(f".page a.region[data-slug='{story['slug']}']").first.click()
     expect(page.locator("#reader")).to_be_visible()
     expect(page.locator("#reader-text h1")).to_have_text(story["headline"])
