@@ -202,12 +202,12 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
                                      locale_tag)
     previous, why_fresh = (None, "--fresh") if fresh else replate.load(
         replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
-    replated = None
+    replated, pages = None, None
     if previous is not None:
         pages, replated = replate.replate(previous, measures, keys, sections, maker.layout)
-        if pages is None:  # a section must be laid out again: the desk does the edition
-            why_fresh, previous, replated = "; ".join(replated.why), None, None
-    if previous is None:
+    if pages is None:  # no previous plan, or a section must be laid out again: the desk
+        # lays out the edition (its plan, ads, fill, trims and holds span the sections);
+        # the page cache still keeps every page whose content comes out the same
         pages = paginator.paginate(sections, measures, explicit, page_plan(config))
     timings["place_fit"] = time.perf_counter() - t
 

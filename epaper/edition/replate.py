@@ -51,6 +51,7 @@ _FILLERS = TypeAdapter(list[Filler])
 _RECTS = TypeAdapter(list[Rect])
 _UNPLACED = TypeAdapter(list[Unplaced])
 _ADS = TypeAdapter(list[PlacedAd])
+_TEMPLATE = TypeAdapter(PageTemplate)  # as placed: the desk cuts booked ads out of its slots
 
 
 def plan_path(out_dir: Path, name: str) -> Path:
@@ -92,7 +93,7 @@ class Replate:
         for part_labels, key in zip(labels, keys, strict=True):
             same = all(previous.part_keys.get(label) == key for label in part_labels)
             (kept if same else changed).extend(part_labels)
-        return {"from": previous.pdf, "mode": "replate",
+        return {"from": previous.pdf, "mode": "relaid" if self.sections else "replate",
                 "stories": {"changed": list(self.changed), "added": list(self.added),
                             "removed": list(self.removed)},
                 "refitted": list(self.refitted), "sections_repaginated": list(self.sections),
@@ -116,6 +117,7 @@ def save(path: Path, pages: Pages, keys: Mapping[str, str], config: str,
         "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
         "sections": [asdict(s) for s in _sections(pages.pages)],
         "pages": [{"section": p.section.id, "number": p.number, "template": p.template.name,
+                   "placed_template": _TEMPLATE.dump_python(p.template, mode="json"),
                    "story_area": p.story_area,
                    "fragments": _FRAGMENTS.dump_python(p.fragments, mode="json"),
                    "empty": [f.empty_area(pages.measures[f.slug]) for f in p.fragments],
@@ -165,7 +167,7 @@ def load(path: Path, pdf_path: Path, config: str, templates: Mapping[str, PageTe
             if row["template"] not in templates:
                 return None, f"page template '{row['template']}' is gone"
             pages.append(Page(n, by_id[row["section"]], row["number"],
-                              templates[row["template"]],
+                              _TEMPLATE.validate_python(row["placed_template"]),
                               _FRAGMENTS.validate_python(row["fragments"]),
                               _FILLERS.validate_python(row["fillers"]),
                               _RECTS.validate_python(row["rules"]), row["story_area"],
