@@ -11,6 +11,7 @@ from pathlib import Path
 
 from epaper.edition.config import POSITIONS, EditionConfig
 from epaper.errors import Problem
+from epaper.ingest.article import image_trouble
 from epaper.layout.grid import Layout
 from epaper.layout.newshole import BookedAd, ad_rect, overlaps, parse_depth
 from epaper.layout.pagemodel import PagePlan, Section
@@ -116,6 +117,9 @@ def booked_ads(config: EditionConfig, edition_dir: Path, layout: Layout,
             if not img.is_relative_to(edition_dir.resolve()) or not img.is_file():
                 bad(f"ad image '{image}' is not a file in the edition folder",
                     "put the ad image in the edition folder (e.g. ads/)")
+                continue
+            if trouble := image_trouble(img):  # decoded before the build, as photos are
+                bad(f"ad image '{image}' {trouble[0]}", trouble[1])
                 continue
         advertiser = row.get("advertiser", "")
         label = row.get("label") or (f"Advertisement — {advertiser}" if advertiser

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from epaper import __version__, files, l10n
@@ -39,6 +40,7 @@ from epaper.edition.measure import (
 from epaper.edition.pagefiles import write_page_files
 from epaper.errors import InputErrors, Problem, StrictFailure, WriteError
 from epaper.layout.measured import StoryMeasure
+from epaper.layout.newshole import BookedAd
 from epaper.layout.paginate import (
     Pages,
     PageSpec,
@@ -246,7 +248,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
         replated.report([p.labels for p in parts], [p.key for p in parts], previous)
         if replated is not None and previous is not None else {"mode": "fresh", "why": why_fresh})
     report["edition"]["source"] = str(edition_dir)  # type: ignore[index]
-    report["edition"]["sources"] = _sources(edition_dir, config, articles)  # type: ignore[index]
+    report["edition"]["sources"] = _sources(edition_dir, config, articles,  # type: ignore[index]
+                                            booked)
     report["files"] = files_report(inputs, report)
     archival_pdf = None
     if archival:  # one document for the archive: each font embedded once
@@ -304,8 +307,8 @@ def stable_report_bytes(report: dict[str, object]) -> bytes:
     return (json.dumps(stable, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _sources(edition_dir: Path, config: EditionConfig,
-             articles: list[Article]) -> dict[str, str]:
+def _sources(edition_dir: Path, config: EditionConfig, articles: list[Article],
+             booked: Sequence[BookedAd] = ()) -> dict[str, str]:
     """Files the edition is made from (relative path → sha256): edition.toml, the articles,
     every photo they use and every ad image."""
     used = {edition_dir / "edition.toml"}
@@ -314,6 +317,9 @@ def _sources(edition_dir: Path, config: EditionConfig,
         used.update(image.path for image in article.images)
         used.update(b.path for b in article.body if isinstance(b, Image))
     used.update((edition_dir / ad.image).resolve() for ad in config.ads if ad.image)
+    if (edition_dir / "ads.csv").is_file():  # the ad dummy as the ad system exported it
+        used.add(edition_dir / "ads.csv")
+        used.update(Path(unquote(urlsplit(ad.image).path)) for ad in booked if ad.image)
     return {str(p.relative_to(edition_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(used) if p.is_relative_to(edition_dir)}
 

@@ -8,6 +8,7 @@ stepped down until it does (the page list records each image's size)."""
 from __future__ import annotations
 
 import io
+import math
 import multiprocessing
 import shutil
 import subprocess
@@ -37,27 +38,39 @@ class PageImage:
     thumb_size: tuple[int, int]
 
 
+ZOOM_MIN_DPI = 72  # at least a pixel per point: below it body type is no longer legible
+
+
 def _encode(im: PILImage.Image, budget: int) -> tuple[bytes, PILImage.Image]:
-    """WebP within ``budget`` bytes: fewer pixels when the page's type is too dense."""
-    current = im
+    """WebP within ``budget`` bytes: fewer pixels when the page's type is too dense, down to
+    ``ZOOM_MIN_DPI``; past that, a lower quality instead."""
+    floor = ZOOM_MIN_DPI / ZOOM_DPI  # the smallest scale of the page as rendered
+
+    def scaled(scale: float) -> PILImage.Image:
+        scale = max(floor, scale)
+        return im.resize((math.ceil(im.width * scale), math.ceil(im.height * scale)),
+                         PILImage.Resampling.LANCZOS)
+
     # a JPEG of the page (fast) predicts the WebP's bytes well enough to pick the first
     # size; the loop below still checks the real size
     probe = io.BytesIO()
     im.save(probe, "JPEG", quality=ZOOM_QUALITY)
     guess = probe.tell() * 0.8
+    scale = 1.0
     if guess > budget:
-        scale = max(0.5, (budget / guess) ** 0.5 * 0.97)
-        current = im.resize((round(im.width * scale), round(im.height * scale)),
-                            PILImage.Resampling.LANCZOS)
+        scale = max(floor, (budget / guess) ** 0.5 * 0.97)
+    current = scaled(scale) if scale < 1.0 else im
+    quality = ZOOM_QUALITY
     while True:
         out = io.BytesIO()
-        current.save(out, "WEBP", quality=ZOOM_QUALITY, method=2)
-        if out.tell() <= budget:
+        current.save(out, "WEBP", quality=quality, method=2)
+        if out.tell() <= budget or quality <= 5:
             return out.getvalue(), current
-        # bytes grow about as the pixel count: aim a little under the budget
-        scale = max(0.5, min(0.95, (budget / out.tell()) ** 0.5 * 0.97))
-        current = current.resize((round(current.width * scale), round(current.height * scale)),
-                                 PILImage.Resampling.LANCZOS)
+        if scale > floor:  # bytes grow about as the pixel count: aim a little under
+            scale = max(floor, scale * min(0.95, (budget / out.tell()) ** 0.5 * 0.97))
+            current = scaled(scale)
+        else:
+            quality -= 5
 
 
 def _one(ppm: Path, folder: Path, name: str) -> PageImage:

@@ -268,6 +268,8 @@ def text_structure(pdf: Path, report: dict) -> dict[str, bytes]:  # type: ignore
                                         f"alto/{name}.xml"))
     articles = []
     for s in report["stories"]:
+        if not s.get("pages"):  # held for a later edition, or not placed: not in this issue
+            continue
         areas: list[tuple[int, str]] = []
         for part in range(int(s.get("fragments", 1))):
             n, ids = blocks.get((s["slug"], part), (0, []))
