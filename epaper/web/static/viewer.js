@@ -110,7 +110,15 @@
   }
 
   function step(delta) {
-    var shown = spreadOf(state.page);
+    // from the page the address names: a second key press may come before the hashchange
+    // of the first one has been routed
+    var m = /^#\/([^/]+)$/.exec(location.hash), at = state.page;
+    if (m) {
+      for (var i = 0; i < pages.length; i++) {
+        if (pages[i].label === decodeURIComponent(m[1])) { at = i; break; }
+      }
+    }
+    var shown = spreadOf(at);
     var next = delta > 0 ? shown[shown.length - 1] + 1 : shown[0] - 1;
     if (next < 0 || next >= pages.length) return;
     location.hash = "#/" + pages[next].label;
