@@ -21,7 +21,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
+from pypdf.generic import Fit
 
 from epaper.errors import RenderError
 
@@ -70,49 +70,6 @@ def finish(pdf: bytes, labels: Sequence[LabelRange], outline: Sequence[OutlineEn
         add(entry)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({f"/{k}": v for k, v in info.items()})
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-PART_LINK = "epaper-part-link:"  # a link into another part, resolved when joining
-
-
-def _resolve_part_links(page: object) -> None:
-    """Links to ``PART_LINK`` + name become links to the named destination."""
-    for annot in page.get("/Annots") or []:  # type: ignore[attr-defined]
-        annot = annot.get_object()
-        action = annot.get("/A")
-        uri = str(action.get("/URI", "")) if action is not None else ""
-        if uri.startswith(PART_LINK):
-            annot[NameObject("/A")] = DictionaryObject({
-                NameObject("/S"): NameObject("/GoTo"),
-                NameObject("/D"): TextStringObject(uri[len(PART_LINK):])})
-
-
-def join(parts: Sequence[bytes]) -> bytes:
-    """One PDF from several made of consecutive pages of one document: pages in order, the
-    named destinations of all parts (so links from one part into another still work), the
-    first part's language and document information."""
-    writer = PdfWriter()
-    names: list[tuple[str, int]] = []
-    first: PdfReader | None = None
-    for data in parts:
-        reader = PdfReader(BytesIO(data))
-        first = first or reader
-        offset = len(writer.pages)
-        for page in reader.pages:
-            _resolve_part_links(writer.add_page(page))
-        for name, dest in reader.named_destinations.items():
-            names.append((name, offset + reader.get_destination_page_number(dest)))
-    for name, page in sorted(names):
-        writer.add_named_destination(name, page)
-    if first is not None:
-        lang = first.trailer["/Root"].get("/Lang")
-        if lang is not None:
-            writer._root_object[NameObject("/Lang")] = lang
-        writer.add_metadata({str(k): v for k, v in (first.metadata or {}).items()})
-    writer.compress_identical_objects()  # e.g. a photo that two parts both embed
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
