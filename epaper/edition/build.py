@@ -206,7 +206,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
         replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
     replated, pages = None, None
     if previous is not None:
-        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout)
+        pages, replated = replate.replate(previous, measures, keys, sections, maker.layout,
+                                          paginator.house)
     if pages is None:  # no previous plan, or a section must be laid out again: the desk
         # lays out the edition (its plan, ads, fill, trims and holds span the sections);
         # the page cache still keeps every page whose content comes out the same

@@ -42,6 +42,7 @@ from epaper.layout.paginate import (
     Section,
     Unplaced,
 )
+from epaper.layout.rules import HouseRules
 from epaper.layout.story import Rect, frame_for
 from epaper.layout.templates import PageTemplate
 
@@ -275,11 +276,14 @@ def refit_frames(m: StoryMeasure, placed: Sequence[tuple[Page, int, Fragment]],
 
 
 def replate(previous: Previous, measures: Sequence[StoryMeasure], keys: Mapping[str, str],
-            sections: Sequence[Section], layout: Layout) -> tuple[Pages | None, Replate]:
+            sections: Sequence[Section], layout: Layout,
+            house: HouseRules | None = None) -> tuple[Pages | None, Replate]:
     """The new page model from the previous plan: untouched stories where they were,
     changed ones refitted in place. None for the pages when that cannot be done (a story
     added or removed, moved, trimmed or held before, or no longer fitting its frames): the
     desk must lay the edition out again, and ``why`` says so."""
+    if house is not None:  # refit with the edition's house rules, as the desk placed them
+        layout = replace(layout, rules=house)
     by_slug = {m.slug: m for m in measures}
     old, new = set(previous.keys), set(by_slug)
     changed = sorted(s for s in old & new if previous.keys[s] != keys[s])
