@@ -57,11 +57,19 @@ def write_story(folder: Path, n: int, rng: random.Random, section: str, priority
     return path
 
 
+# paragraphs per story by priority: (lead, story, brief) ranges. "short" stories run about
+# 60 % of wire lengths (a copy-short night: 40 of them fill about 7 broadsheet pages);
+# "wire" ones run as agency copy does (leads 700-1,200 words, stories 250-800, briefs 40-130),
+# a night with more copy than news hole, as desks usually have.
+LENGTHS = {"short": ((10, 20), (3, 14), (1, 3)), "wire": ((20, 34), (7, 24), (1, 4))}
+
+
 def make_corpus(folder: Path, count: int = 40, seed: int = 2026,
-                image: Path | None = None) -> list[Path]:
+                image: Path | None = None, lengths: str = "short") -> list[Path]:
     """Write ``count`` articles into ``folder``: every section gets a long priority-1
-    lead, then stories of 3 to 14 paragraphs and briefs of 1 to 3, the most important with
-    a photo (if given)."""
+    lead, then stories and briefs (paragraph counts from ``LENGTHS[lengths]``), the most
+    important with a photo (if given)."""
+    lead, story, brief = LENGTHS[lengths]
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     photo = None
@@ -73,8 +81,8 @@ def make_corpus(folder: Path, count: int = 40, seed: int = 2026,
         section = SECTIONS[n % len(SECTIONS)]
         priority = 1 if n < len(SECTIONS) else rng.choice([2, 3, 3, 3, 4, 5])
         # leads run long, briefs short, the rest anywhere between
-        paragraphs = {1: rng.randint(10, 20), 5: rng.randint(1, 3)}.get(priority,
-                                                                     rng.randint(3, 14))
+        paragraphs = {1: rng.randint(*lead), 5: rng.randint(*brief)}.get(priority,
+                                                                       rng.randint(*story))
         with_photo = photo if photo is not None and priority <= 2 else None
         paths.append(write_story(folder, n, rng, section, priority, paragraphs, with_photo))
     return paths

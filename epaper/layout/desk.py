@@ -10,14 +10,16 @@ fill one, else cut back to the paragraph end before the jump.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
 from epaper.layout.fit import EPS, Fit, feathering, fit_subset
+from epaper.layout.galley import Line
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section
 from epaper.layout.paginate import Paginator
-from epaper.layout.trim import cut_points
+from epaper.layout.trim import cut_points, paragraphs_in
 
 
 def _snapshot(pg: Paginator) -> tuple[int, int, int]:
@@ -49,6 +51,57 @@ def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
     return result
 
 
+CUT_SHARES = (0.3, 0.45, 0.6)  # of a story's lines the desk may cut, tried in turn
+
+
+def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
+           planned: Sequence[PageSpec], budget: int) -> bool:
+    """Cut the section's stories at paragraph ends, least important first, until it fits
+    ``budget`` pages with every page filled and no story held that the hold rule keeps.
+    The cuts stay in ``pg.precut`` when they do (True); else nothing is cut."""
+    rule = pg.house.fill
+    before = dict(pg.precut)
+    pitch = stories[0].galley.pitch if stories else 12.0
+    cuttable = sorted((m for m in stories if pg.house.may_trim(m.article.trim)),
+                      key=lambda m: (-m.article.priority, -m.galley.text_lines))
+    for share in CUT_SHARES:
+        state = _snapshot(pg)
+        pg.section(section, stories, planned, budget, fixed=True)
+        pages = _section_pages(pg, section)
+        held = [pg._measures_by_slug[slug] for slug in pg.held[state[2]:]]
+        full = len(pages) == budget and pg.fill_ratio(pages[-1]) >= rule
+        _restore(pg, state)
+        musts = [m for m in held if not pg.house.may_hold(m.article.priority)]
+        if full and not musts:
+            return True
+        need = sum(pg.natural(Pending(m, tuple(range(len(m.galley.items)))), 1) / pitch
+                   for m in musts) * 1.1 + 1
+        for m in cuttable:
+            if need <= 0:
+                break
+            kept = pg.precut.get(m.slug, len(m.galley.items))
+            now = sum(1 for i in range(kept) if isinstance(m.galley.items[i], Line))
+            floor = max(pg.min_story_lines, math.ceil((1 - share) * m.galley.text_lines))
+            ends = [k for k in cut_points(m.galley, range(kept))
+                    if floor <= _lines(m, k) < now]
+            if not ends:
+                continue
+            # the least cut that covers what is needed, else the most this share allows
+            enough = [k for k in ends if now - _lines(m, k) >= need]
+            keep = max(enough) if enough else min(ends)
+            need -= now - _lines(m, keep)
+            pg.precut[m.slug] = keep
+        if need > 0 and share == CUT_SHARES[-1]:
+            break
+    pg.precut.clear()
+    pg.precut.update(before)
+    return False
+
+
+def _lines(m: StoryMeasure, keep: int) -> int:
+    return sum(1 for i in range(keep) if isinstance(m.galley.items[i], Line))
+
+
 def choose_budgets(pg: Paginator, sections: Sequence[Section],
                    stories: dict[str, list[StoryMeasure]], planned: dict[str, list[PageSpec]],
                    plan: PagePlan) -> dict[str, int | None]:
@@ -78,6 +131,9 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             budgets[s.id] = None if plan.pages is None and plan.multiple == 1 else n
         elif n > 1 and trial(s, n - 1)[0] == n - 1:
             budgets[s.id] = n - 1
+        elif n > 1 and max(least[s.id], n - 1) == n - 1 and \
+                precut(pg, s, stories[s.id], planned[s.id], n - 1):
+            budgets[s.id] = n - 1  # the desk's cuts fit it, with no page left short
         else:
             budgets[s.id] = n
         if least[s.id] > (budgets[s.id] or n):
@@ -179,6 +235,69 @@ def share_jumps(pg: Paginator, pool: list[Pending], last: Section, fixed: bool) 
             return
 
 
+def _movable(page: Page, story: Section) -> bool:
+    """May a story of section ``story`` fill room on ``page``? Its own section's pages, or
+    any news page for a news story: opinion stays on opinion pages."""
+    if story.id == page.section.id:
+        return True
+    return "opinion" not in (story.first_template, page.section.first_template,
+                             page.section.next_template)
+
+
+def place_held(pg: Paginator, sections: Sequence[Section]) -> None:
+    """Room left on any page goes to stories the desk held, before any house filler: set
+    whole where one fits, else (where it may be cut) boiled down to its opening paragraphs.
+    Its own section's stories first, then other news stories, most important first."""
+    if not pg.held:
+        return
+    by_id = {s.id: s for s in sections}
+    for page in pg.pages:
+        for space in sorted(page.free, key=lambda s: -(s.bottom - s.y) * s.width):
+            while pg.held:
+                room = space.bottom - space.y
+                waiting = [pg._measures_by_slug[slug] for slug in pg.held]
+                waiting = [m for m in waiting if _movable(page, by_id[m.article.section])]
+                waiting.sort(key=lambda m: (m.article.section != page.section.id,
+                                            m.article.priority))
+                choice = _held_choice(pg, waiting, space.span, room)
+                if choice is None:
+                    break
+                p, lead, how = choice
+                if p.origin is not None:
+                    page.trims[p.measure.slug] = p.origin.items[len(p.items):]
+                pg.held.remove(p.measure.slug)
+                where = "" if p.measure.article.section == page.section.id else \
+                    f" (from section '{p.measure.article.section}')"
+                fragment = pg.place(page, p, space.slot, space.x, space.y, space.span, None,
+                                    f"priority {p.measure.article.priority}{where}, held by "
+                                    f"its own section's pages: takes the room left in "
+                                    f"'{space.slot}'; {how}", [], False, lead)
+                pg._advance(page, space, fragment)
+
+
+def _held_choice(pg: Paginator, waiting: Sequence[StoryMeasure], span: int,
+                 room: float) -> tuple[Pending, int, str] | None:
+    """The first waiting story that sets whole in ``room``, else the first that may be cut
+    to fit it: the pending (possibly cut) story, its photo width and how it was set."""
+    for m in waiting:
+        p = Pending(m, tuple(range(len(m.galley.items))))
+        for lead in pg.lead_options(p, span):
+            if pg.natural(p, span, lead) <= room + EPS:
+                return p, lead, "sets whole"
+    for m in waiting:
+        p = Pending(m, tuple(range(len(m.galley.items))))
+        if not pg.may_trim(p):
+            continue
+        for lead in pg.lead_options(p, span):
+            cut = pg.trim_to(p, span, lead, room, brief=True)
+            if cut is not None:
+                dropped = p.items[len(cut.items):]
+                return cut, lead, (f"boiled down to a brief: "
+                                   f"{paragraphs_in(m.galley, dropped)} paragraphs cut "
+                                   "from the end")
+    return None
+
+
 def run_edition(pg: Paginator, sections: Sequence[Section], stories: Sequence[StoryMeasure],
                 explicit: Sequence[PageSpec], plan: PagePlan) -> None:
     """Every section at its page budget, then the shared continuations."""
@@ -193,3 +312,4 @@ def run_edition(pg: Paginator, sections: Sequence[Section], stories: Sequence[St
     fixed = plan.pages is not None or plan.multiple > 1 or bool(plan.sections)
     if active:
         share_jumps(pg, pool, active[-1], fixed)
+    place_held(pg, active)

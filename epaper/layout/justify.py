@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from epaper.layout.fit import EPS, block_starts, feathering
+from epaper.layout.fit import EPS, block_starts, feathering, fit_subset
 from epaper.layout.galley import Galley
 from epaper.layout.pagemodel import Fragment, Page, Space
 from epaper.layout.story import Rect
@@ -35,7 +35,7 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
                     and space.top - EPS <= f.y < space.y), key=lambda kf: kf[1].y)
     if not above:
         return False
-    room = {k: _room(pg, f) for k, f in above}  # how far each story can grow
+    room = {k: _room(pg, f) + _photo_room(pg, f) for k, f in above}  # how far each can grow
     if sum(room.values()) < hole - EPS:
         return False
     grown = []
@@ -49,14 +49,28 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
             shifts.append((f.y + f.frame.depth, shift))
             continue
         frame = f.frame.with_depth(f.frame.depth + extra)
-        fit = replace(f.fit, capacities=tuple(r.height for r in frame.column_rects()))
+        why = "; the stack is justified to its foot"
+        by_photo = min(extra, _photo_room(pg, f))
+        if by_photo > EPS:  # the photo is cropped taller; the text beside it rebalances
+            grow = by_photo * f.frame.columns / f.frame.lead_columns
+            frame = replace(frame, lead_height=frame.lead_height + grow)
+            why += f"; photo grown {grow:.0f}pt"
+        caps = [r.height for r in frame.column_rects()]
+        fit = replace(f.fit, capacities=tuple(caps))
+        if by_photo > EPS:
+            if f.jumps:
+                caps[-1] -= g.pitch  # the "Continued on" line
+            fit = fit_subset(g, [i for col in f.fit.columns for i in col], caps, pg.rules)
+            if fit.overset:
+                return False
+            fit = replace(fit, capacities=tuple(r.height for r in frame.column_rects()))
         feather = feathering(fit, g, f.jumps, float("inf"), PER_GAP)
         for c, column in enumerate(fit.columns):
             if fit.capacities[c] - _used(g, column, f.jumps and c == len(fit.columns) - 1) \
                     > EPS and not feather[c]:
                 return False  # this column would stay short: leave the hole
         grown.append((k, replace(f, y=f.y + shift, frame=frame, fit=fit, feather=feather,
-                                 why=f.why + "; the stack is justified to its foot")))
+                                 why=f.why + why)))
         shifts.append((f.y + f.frame.depth, shift + extra))
         shift += extra
     for k, f in grown:
@@ -74,6 +88,19 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
 
 def _used(g: Galley, column: Sequence[int], jump_line: bool) -> float:
     return sum(g.items[i].height for i in column) + (g.pitch if jump_line else 0.0)
+
+
+PHOTO_GROWTH = 0.75  # a lead photo may be cropped up to this much taller than it is set
+
+
+def _photo_room(pg: Paginator, f: Fragment) -> float:
+    """How much deeper the story can be set by cropping its lead photo taller (the text
+    beside a narrower photo takes its share of the depth)."""
+    if f.part or not f.frame.lead_columns:
+        return 0.0
+    natural = pg._measures_by_slug[f.slug].leads.get(f.frame.lead_columns, 0.0)
+    grow = max(0.0, (1 + PHOTO_GROWTH) * natural - f.frame.lead_height)
+    return grow * f.frame.lead_columns / f.frame.columns
 
 
 def _room(pg: Paginator, f: Fragment) -> float:

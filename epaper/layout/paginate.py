@@ -68,6 +68,7 @@ class Paginator(StackPlanner):
         self._cuts: dict[tuple[int, int], Pending] = {}
         self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
+        self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
 
     def template_for(self, label: str, template: PageTemplate) -> PageTemplate:
         """The template as this page has it: booked ads carved out of its stacks."""
@@ -156,7 +157,12 @@ class Paginator(StackPlanner):
             jumps = (slot.jumps if slot else (slots[-1].jumps if slots else True)) and \
                 (may_jump or not self.may_trim(step.pending))
             queue.remove(step.pending.origin or step.pending)
-            if step.pending.origin is not None:
+            whole = len(step.pending.measure.galley.items)
+            if step.pending.part == 0 and len(step.pending.items) < whole:
+                # cut by the desk before the section was laid out, or here to fit
+                page.trims[step.pending.measure.slug] = tuple(range(len(step.pending.items),
+                                                                    whole))
+            elif step.pending.origin is not None:
                 origin = step.pending.origin
                 page.trims[origin.measure.slug] = origin.items[len(step.pending.items):]
             fragment = self.place(page, step.pending, name, space.x, space.y, space.span,
@@ -303,9 +309,12 @@ class Paginator(StackPlanner):
         ways: tuple[str, ...] = ("order", "whole")
         if page.closing and musts and len(musts) < len(queue):
             ways += ("musts",)  # stories that may not be held take the stacks first
+        if page.closing:
+            ways += ("reversed",)  # the last page of a section: its stacks the other way
+            # round, so that the story cut to fit one stack is not the one another lacks
         for rank, template in enumerate(templates):
             for way in ways:
-                whole_first = way != "order"
+                whole_first = way not in ("order", "reversed")
                 trial = Page(page.index, page.section, page.number, template,
                              story_area=sum(s.rect.width * s.rect.height
                                             for s in template.stacks),
@@ -318,7 +327,10 @@ class Paginator(StackPlanner):
                                               and x.from_page < page.index]
                 c = [x for x in c if all(x is not o for o in owed)]
                 first[:0] = owed
-                for n, stack in enumerate(template.stacks):
+                stacks = list(enumerate(template.stacks))
+                if way == "reversed":  # the lead story keeps the first stack
+                    stacks = stacks[:1] + stacks[:0:-1] if lead_first else stacks[::-1]
+                for n, stack in stacks:
                     self.fill_stack(trial, stack, first, c, lead_first and n == 0,
                                     way == "whole")
                 still = {id(x) for x in first}
@@ -334,8 +346,10 @@ class Paginator(StackPlanner):
                 later = bool(q) or bool(c)  # something must go on to a later page
                 left = sum(not self.house.may_hold(x.measure.article.priority) for x in q) \
                     if page.closing else bool(q)
-                trials.append(((left, later, -round(self.fill_ratio(trial), 3), rank),
-                               trial, q, c))
+                fill = round(self.fill_ratio(trial), 3)
+                # a section's last page: a full page before one more story that may be held
+                short = page.closing and fill < self.house.fill
+                trials.append(((left, short, later, -fill, rank), trial, q, c))
                 if q and way == "order" and not page.closing:
                     break  # the page is full and more stories wait: no need for other ways
         _, trial, q, c = min(trials, key=lambda t: t[0])
@@ -360,7 +374,7 @@ class Paginator(StackPlanner):
         anyway, and reported. A ``limit`` stops a trial after that many pages. Returns the
         continuations its own pages could not take (the edition shares jump pages among
         sections)."""
-        queue = [Pending(m, tuple(range(len(m.galley.items))))
+        queue = [Pending(m, tuple(range(self.precut.get(m.slug, len(m.galley.items)))))
                  for m in sorted(stories, key=lambda m: m.article.priority)]
         continuations: list[Pending] = []
         for spec in explicit:

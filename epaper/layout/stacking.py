@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from epaper.layout.fit import EPS, Fit, FitRules, cut_for_jump, fit_subset
 from epaper.layout.galley import Galley
 from epaper.layout.grid import Layout
+from epaper.layout.justify import PHOTO_GROWTH
 from epaper.layout.pagemodel import Pending, Space, StackPlan, Step
 from epaper.layout.rules import HouseRules
 from epaper.layout.story import StoryFrame, frame_for, natural_depth
@@ -111,22 +112,26 @@ class StackPlanner:
         return self.house.may_trim(p.measure.article.trim)
 
     def trim_to(self, p: Pending, span: int, lead_cols: int | None,
-                room: float) -> Pending | None:
+                room: float, brief: bool = False) -> Pending | None:
         """The story (or its rest) cut at the last paragraph end that lets it set whole in
         ``room``; None when that would keep too little (a story keeps at least 40 % of its
-        lines and ``min-story-lines``; a continuation at least a paragraph)."""
+        lines and ``min-story-lines``; a continuation at least a paragraph). ``brief``: a
+        story the desk would otherwise hold may be cut down to its opening paragraphs
+        (``min-story-lines``), as a desk boils a story down to a brief."""
         key = (p.measure.slug, p.part, p.items[:1], len(p.items), span, lead_cols,
-               room)  # a pending story's items are one run of its galley
+               room, brief)  # a pending story's items are one run of its galley
         if key in self._trims:
             found = self._trims[key]
             return None if found is None else self._cut(p, len(found.items))
-        self._trims[key] = best = self._trim_to(p, span, lead_cols, room)
+        self._trims[key] = best = self._trim_to(p, span, lead_cols, room, brief)
         return best
 
     def _trim_to(self, p: Pending, span: int, lead_cols: int | None,
-                 room: float) -> Pending | None:
+                 room: float, brief: bool = False) -> Pending | None:
         ends = cut_points(p.measure.galley, p.items)
-        least = max(self.min_story_lines, math.ceil(0.4 * p.lines)) if p.part == 0 else 1
+        whole = p.measure.galley.text_lines  # 40 % of the story as written, not as cut
+        least = 1 if p.part else (self.min_story_lines if brief else
+                                  max(self.min_story_lines, math.ceil(0.4 * whole)))
         best = None
         lo, hi = 0, len(ends) - 1
         while lo <= hi:  # natural depth grows with what is kept
@@ -239,9 +244,11 @@ class StackPlanner:
         hole = max(0.0, space.bottom - plan.y)
         if hole <= absorbable + self.grid.row_gap:
             return hole / pitch * 0.2
-        if plan.steps:
-            last = plan.steps[-1]
-            lead = last.pending.measure.leads.get(last.lead_cols, 0.0)
-            if last.lead_cols == space.span and hole <= 0.6 * lead:
-                return hole / pitch * 0.1
+        # lead photos may be cropped taller (the stack's justification), the text beside
+        # a narrower one taking its share
+        growable = sum(PHOTO_GROWTH * s.pending.measure.leads.get(s.lead_cols, 0.0)
+                       * s.lead_cols / space.span
+                       for s in plan.steps if s.lead_cols and not s.pending.part)
+        if hole <= growable + absorbable:
+            return hole / pitch * 0.1
         return hole / pitch
