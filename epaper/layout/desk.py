@@ -10,7 +10,6 @@ fill one, else cut back to the paragraph end before the jump.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -21,16 +20,18 @@ from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section
 from epaper.layout.paginate import Paginator
 from epaper.layout.trim import cut_points, paragraphs_in
 
-
-def _snapshot(pg: Paginator) -> tuple[int, int, int]:
-    return len(pg.pages), len(pg.unplaced), len(pg.held)
+Snapshot = tuple[int, int, int, list[str]]
 
 
-def _restore(pg: Paginator, state: tuple[int, int, int]) -> None:
-    pages, unplaced, held = state
+def _snapshot(pg: Paginator) -> Snapshot:
+    return len(pg.pages), len(pg.unplaced), len(pg.held), list(pg.held)
+
+
+def _restore(pg: Paginator, state: Snapshot) -> None:
+    pages, unplaced, _, held = state
     del pg.pages[pages:]
     del pg.unplaced[unplaced:]
-    del pg.held[held:]
+    pg.held[:] = held
 
 
 def _section_pages(pg: Paginator, section: Section) -> list[Page]:
@@ -44,6 +45,7 @@ def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
     held (then undone)."""
     state = _snapshot(pg)
     pg.section(section, stories, planned, budget, limit=limit)
+    place_held(pg, [section])
     pages = _section_pages(pg, section)
     result = (len(pages), pg.fill_ratio(pages[-1]) if pages else 1.0,
               len(pg.held) - state[2])
@@ -51,51 +53,91 @@ def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
     return result
 
 
-CUT_SHARES = (0.3, 0.45, 0.6)  # of a story's lines the desk may cut, tried in turn
+CUTS = (0.15, 0.3, 0.45, 0.6)  # shares of a story's lines the desk cuts, round by round
 
 
 def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
            planned: Sequence[PageSpec], budget: int) -> bool:
-    """Cut the section's stories at paragraph ends, least important first, until it fits
-    ``budget`` pages with every page filled and no story held that the hold rule keeps.
-    The cuts stay in ``pg.precut`` when they do (True); else nothing is cut."""
+    """Cut the section's stories at paragraph ends, the least important first, until it
+    fits ``budget`` pages with every page filled and no story held that the hold rule
+    keeps. The cuts stay in ``pg.precut`` when they do (True); else nothing is cut. The
+    fewest stories cut that works is found by bisection."""
     rule = pg.house.fill
     before = dict(pg.precut)
-    pitch = stories[0].galley.pitch if stories else 12.0
-    cuttable = sorted((m for m in stories if pg.house.may_trim(m.article.trim)),
+    cuttable = sorted((m for m in stories if pg.house.may_trim(m.article.trim)
+                       and not pg.house.may_hold(m.article.priority)),  # held, not cut
                       key=lambda m: (-m.article.priority, -m.galley.text_lines))
-    for share in CUT_SHARES:
+    if not cuttable:
+        return False
+    # level (r, k): round r of cuts has reached the first k stories (the rest are cut as
+    # deep as the round before); the levels cut ever more, a paragraph or so at a time
+    levels = [(0, 0)] + [(r, k) for r in range(len(CUTS)) for k in range(1, len(cuttable) + 1)]
+
+    def attempt(level: int) -> tuple[bool, bool]:
+        """(no story held that must run, every page full) with the cuts of ``level``."""
+        r, count = levels[level]
+        pg.precut.clear()
+        pg.precut.update(before)
+        for n, m in enumerate(cuttable):
+            share = CUTS[r] if n < count else (CUTS[r - 1] if r else 0.0)
+            if not share:
+                continue
+            want = max(pg.min_story_lines, (1 - share) * m.galley.text_lines)
+            keep = next((k for k in cut_points(m.galley, range(len(m.galley.items)))
+                         if _lines(m, k) >= want), None)
+            if keep is not None:
+                pg.precut[m.slug] = keep
         state = _snapshot(pg)
         pg.section(section, stories, planned, budget, fixed=True)
+        place_held(pg, [section])
         pages = _section_pages(pg, section)
         held = [pg._measures_by_slug[slug] for slug in pg.held[state[2]:]]
         full = len(pages) == budget and pg.fill_ratio(pages[-1]) >= rule
         _restore(pg, state)
-        musts = [m for m in held if not pg.house.may_hold(m.article.priority)]
-        if full and not musts:
-            return True
-        need = sum(pg.natural(Pending(m, tuple(range(len(m.galley.items)))), 1) / pitch
-                   for m in musts) * 1.1 + 1
-        for m in cuttable:
-            if need <= 0:
-                break
-            kept = pg.precut.get(m.slug, len(m.galley.items))
-            now = sum(1 for i in range(kept) if isinstance(m.galley.items[i], Line))
-            floor = max(pg.min_story_lines, math.ceil((1 - share) * m.galley.text_lines))
-            ends = [k for k in cut_points(m.galley, range(kept))
-                    if floor <= _lines(m, k) < now]
-            if not ends:
-                continue
-            # the least cut that covers what is needed, else the most this share allows
-            enough = [k for k in ends if now - _lines(m, k) >= need]
-            keep = max(enough) if enough else min(ends)
-            need -= now - _lines(m, keep)
-            pg.precut[m.slug] = keep
-        if need > 0 and share == CUT_SHARES[-1]:
-            break
+        return not any(not pg.house.may_hold(m.article.priority) for m in held), full
+
+    top = len(levels) - 1
+    if attempt(top)[0]:
+        lo, hi = 0, top
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if attempt(mid)[0]:
+                hi = mid
+            else:
+                lo = mid
+        # pages hold whole stories: one more cut may fill the last page where the fewest
+        # cuts that fit leave it short
+        for level in range(hi, min(top, hi + 6) + 1):
+            if all(attempt(level)):
+                return True
     pg.precut.clear()
     pg.precut.update(before)
     return False
+
+
+LIGHT_CUT = 0.2  # of a section's lines: cutting more than this to spare its last page
+# is worse than running bigger art on it
+
+
+def _spare_page(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
+                planned: Sequence[PageSpec], n: int) -> bool:
+    """Should the section run on ``n - 1`` pages, cut to fit, rather than on ``n`` with
+    its last page short? Yes when a light cut does it, or when a deep cut does it and
+    bigger photos would not fill the ``n``-th page. The chosen cuts stay in the paginator."""
+    before = dict(pg.precut)
+    if not precut(pg, section, stories, planned, n - 1):
+        return False
+    cut = sum(m.galley.text_lines - _lines(m, pg.precut[m.slug]) for m in stories
+              if m.slug in pg.precut and pg.precut.get(m.slug) != before.get(m.slug))
+    if cut <= LIGHT_CUT * sum(m.galley.text_lines for m in stories):
+        return True
+    chosen = dict(pg.precut)
+    pg.precut.clear()
+    pg.precut.update(before)
+    if grow_photos(pg, section, stories, planned, None):
+        return False
+    pg.precut.update(chosen)
+    return True
 
 
 def _lines(m: StoryMeasure, keep: int) -> int:
@@ -132,7 +174,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
         elif n > 1 and trial(s, n - 1)[0] == n - 1:
             budgets[s.id] = n - 1
         elif n > 1 and max(least[s.id], n - 1) == n - 1 and \
-                precut(pg, s, stories[s.id], planned[s.id], n - 1):
+                _spare_page(pg, s, stories[s.id], planned[s.id], n):
             budgets[s.id] = n - 1  # the desk's cuts fit it, with no page left short
         else:
             budgets[s.id] = n
@@ -169,7 +211,35 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             counts[giver.id] -= 1
             counts[over[0].id] += 1
         budgets.update(counts)
+    for s in sections:
+        budget = budgets[s.id]
+        if target is not None and budget is not None and s.id not in plan.sections:
+            _, _, held = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
+            if held:  # a page plan: cut before holding (precut keeps what it cut if it helps)
+                precut(pg, s, stories[s.id], planned[s.id], budget)
+        grow_photos(pg, s, stories[s.id], planned[s.id], budget)
     return budgets
+
+
+PHOTO_STEPS = (0.25, 0.5, 0.75)  # how much taller lead photos may be set, tried in turn
+
+
+def grow_photos(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
+                planned: Sequence[PageSpec], budget: int | None) -> bool:
+    """A section whose last page stays short gets taller lead photos (cropped), the least
+    growth that fills the page, as a desk runs bigger art on a night short of copy.
+    False when no growth fills it (then its photos stay as they were)."""
+    rule = pg.house.fill
+    n, last, _ = _trial(pg, section, stories, planned, budget)
+    if last >= rule:
+        return True
+    for growth in PHOTO_STEPS:
+        pg.photo_growth[section.id] = growth
+        pages, fill, _ = _trial(pg, section, stories, planned, budget)
+        if pages == n and fill >= rule:
+            return True
+    del pg.photo_growth[section.id]
+    return False
 
 
 def unjump(pg: Paginator, c: Pending) -> bool:

@@ -63,8 +63,9 @@ class Paginator(StackPlanner):
         for ad in ads:
             self.ads.setdefault(ad.page, []).append(ad)
         self._derived: dict[tuple[str, str], PageTemplate] = {}
-        self._natural: dict[tuple[str, tuple[int, ...], int, int, int],
+        self._natural: dict[tuple[str, tuple[int, ...], int, int, int, float],
                             tuple[float, float]] = {}
+        self.photo_growth: dict[str, float] = {}
         self._cuts: dict[tuple[int, int], Pending] = {}
         self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
@@ -393,6 +394,10 @@ class Paginator(StackPlanner):
                 budget = None  # stories that may not be held need one more page
             role = section.first_template if first else section.next_template
             closing = budget is not None and count == budget - 1
+            if closing:  # the desk's cuts were for the pages before: the last page cuts
+                queue[:] = [Pending(p.measure, tuple(range(len(p.measure.galley.items))))
+                            if p.part == 0 and p.measure.slug in self.precut else p
+                            for p in queue]  # to fit its own room
             page = self.new_page(section, by_role(dict(self.templates), role)[0].name, closing)
             before = len(queue)
             self.fill_page(page, queue, continuations, lead_first=first, role=role)

@@ -28,7 +28,8 @@ class StackPlanner:
     rules: FitRules
     house: HouseRules
     min_story_lines: int
-    _natural: dict[tuple[str, tuple[int, ...], int, int, int], tuple[float, float]]
+    _natural: dict[tuple[str, tuple[int, ...], int, int, int, float], tuple[float, float]]
+    photo_growth: dict[str, float]  # section → how much taller its lead photos are set
     _cuts: dict[tuple[int, int], Pending]
     _trims: dict[tuple[object, ...], Pending | None]
 
@@ -50,7 +51,8 @@ class StackPlanner:
         head = m.heads[span] if p.part == 0 else m.jump_heads[span]
         if lead_cols is None:
             lead_cols = self.lead_options(p, span)[0]
-        lead = m.leads[lead_cols] if lead_cols else 0.0
+        lead = m.leads[lead_cols] * (1 + self.photo_growth.get(m.article.section, 0.0)) \
+            if lead_cols else 0.0
         return frame_for(self.grid, span, head, lead_cols, lead, depth)
 
     def natural(self, p: Pending, span: int, lead_cols: int | None = None) -> float:
@@ -66,7 +68,8 @@ class StackPlanner:
                        lead_cols: int | None) -> tuple[float, float]:
         if lead_cols is None:
             lead_cols = self.lead_options(p, span)[0]
-        key = (p.measure.slug, p.items, p.part, span, lead_cols)
+        key = (p.measure.slug, p.items, p.part, span, lead_cols,
+               self.photo_growth.get(p.measure.article.section, 0.0))
         if key not in self._natural:
             g = p.measure.galley
             sub = Galley(tuple(g.items[i] for i in p.items), g.pitch)
@@ -118,8 +121,9 @@ class StackPlanner:
         lines and ``min-story-lines``; a continuation at least a paragraph). ``brief``: a
         story the desk would otherwise hold may be cut down to its opening paragraphs
         (``min-story-lines``), as a desk boils a story down to a brief."""
+        # a pending story's items are one run of its galley
         key = (p.measure.slug, p.part, p.items[:1], len(p.items), span, lead_cols,
-               room, brief)  # a pending story's items are one run of its galley
+               room, brief, self.photo_growth.get(p.measure.article.section, 0.0))
         if key in self._trims:
             found = self._trims[key]
             return None if found is None else self._cut(p, len(found.items))
