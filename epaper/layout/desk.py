@@ -173,7 +173,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             budgets[s.id] = None if plan.pages is None and plan.multiple == 1 else n
         elif n > 1 and trial(s, n - 1)[0] == n - 1:
             budgets[s.id] = n - 1
-        elif n > 1 and max(least[s.id], n - 1) == n - 1 and \
+        elif n > 1 and max(least[s.id], n - 1) == n - 1 and plan.pages is None and \
                 _spare_page(pg, s, stories[s.id], planned[s.id], n):
             budgets[s.id] = n - 1  # the desk's cuts fit it, with no page left short
         else:
@@ -210,6 +210,11 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
             giver = max(spare, key=lambda s: counts[s.id] - material[s.id])
             counts[giver.id] -= 1
             counts[over[0].id] += 1
+        for s in free:  # cuts and photos chosen for another page count no longer hold
+            if counts[s.id] != budgets[s.id]:
+                for m in stories[s.id]:
+                    pg.precut.pop(m.slug, None)
+                pg.photo_growth.pop(s.id, None)
         budgets.update(counts)
     for s in sections:
         budget = budgets[s.id]
@@ -347,25 +352,31 @@ def place_held(pg: Paginator, sections: Sequence[Section]) -> None:
 
 def _held_choice(pg: Paginator, waiting: Sequence[StoryMeasure], span: int,
                  room: float) -> tuple[Pending, int, str] | None:
-    """The first waiting story that sets whole in ``room``, else the first that may be cut
-    to fit it: the pending (possibly cut) story, its photo width and how it was set."""
-    for m in waiting:
+    """The waiting story that fills ``room`` best, set whole or (where it may be cut) cut
+    at a paragraph end: the least room left over, then its own section's and the more
+    important story (``waiting`` is in that order). The pending (possibly cut) story, its
+    photo width and how it was set; None when none fits."""
+    best: tuple[float, int, Pending, int, str] | None = None
+    small = pg.layout.pages.feather_lines * (waiting[0].galley.pitch if waiting else 12.0)
+    for rank, m in enumerate(waiting):
         p = Pending(m, tuple(range(len(m.galley.items))))
         for lead in pg.lead_options(p, span):
-            if pg.natural(p, span, lead) <= room + EPS:
-                return p, lead, "sets whole"
-    for m in waiting:
-        p = Pending(m, tuple(range(len(m.galley.items))))
-        if not pg.may_trim(p):
-            continue
-        for lead in pg.lead_options(p, span):
-            cut = pg.trim_to(p, span, lead, room, brief=True)
-            if cut is not None:
+            depth = pg.natural(p, span, lead)
+            if depth <= room + EPS:
+                found = (p, lead, "sets whole")
+            elif pg.may_trim(p) and (cut := pg.trim_to(p, span, lead, room, brief=True)):
                 dropped = p.items[len(cut.items):]
-                return cut, lead, (f"boiled down to a brief: "
-                                   f"{paragraphs_in(m.galley, dropped)} paragraphs cut "
-                                   "from the end")
-    return None
+                depth = pg.natural(cut, span, lead)
+                found = (cut, lead, f"boiled down to a brief: "
+                                    f"{paragraphs_in(m.galley, dropped)} paragraphs cut from "
+                                    "the end")
+            else:
+                continue
+            left = max(0.0, room - depth)
+            key = (0.0 if left <= small else left, rank)  # a few lines are justified away
+            if best is None or key < best[:2]:
+                best = (*key, *found)
+    return None if best is None else best[2:]
 
 
 def run_edition(pg: Paginator, sections: Sequence[Section], stories: Sequence[StoryMeasure],

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from epaper.errors import RenderError
 from epaper.layout.compose import FlowBlock
@@ -72,7 +73,15 @@ class Galley:
 
     @property
     def text_lines(self) -> int:
-        return sum(1 for i in self.items if isinstance(i, Line))
+        return self.line_counts[-1]
+
+    @cached_property
+    def line_counts(self) -> tuple[int, ...]:
+        """Text lines among the first k items, for each k (the pagination asks often)."""
+        counts = [0]
+        for item in self.items:
+            counts.append(counts[-1] + isinstance(item, Line))
+        return tuple(counts)
 
     def loosened(self, changes: Mapping[int, int]) -> Galley:
         """The galley with paragraphs set a line shorter or longer (``changes``: block →

@@ -26,7 +26,8 @@ def _same_columns(x: float, width: float, space: Space) -> bool:
 
 def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
     """Share the room at the foot of ``space`` among the stories above it in its stack;
-    False (nothing changed) when some column could not be justified within the limits."""
+    False (nothing changed) when some column could not be justified within the limits.
+    Shares are tried in turn: by how far each story can grow; photos first; text only."""
     hole = space.bottom - space.y
     if hole <= EPS:
         return False
@@ -35,45 +36,16 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
                     and space.top - EPS <= f.y < space.y), key=lambda kf: kf[1].y)
     if not above:
         return False
-    room = {k: _room(pg, f) + _photo_room(pg, f) for k, f in above}  # how far each can grow
-    if sum(room.values()) < hole - EPS:
+    text = {k: _room(pg, f) for k, f in above}  # how far each can grow
+    photo = {k: _photo_room(pg, f) for k, f in above}
+    for shares in _shares(hole, text, photo):
+        grown = _grown(pg, above, shares, photo)
+        if grown is not None:
+            break
+    else:
         return False
-    grown = []
-    shift = 0.0
-    shifts: list[tuple[float, float]] = []  # (original bottom, shift below it)
-    for k, f in above:
-        g = pg._measures_by_slug[f.slug].galley
-        extra = hole * room[k] / sum(room.values())
-        if extra <= EPS:  # this one cannot grow: it only moves down
-            grown.append((k, replace(f, y=f.y + shift)))
-            shifts.append((f.y + f.frame.depth, shift))
-            continue
-        frame = f.frame.with_depth(f.frame.depth + extra)
-        why = "; the stack is justified to its foot"
-        by_photo = min(extra, _photo_room(pg, f))
-        if by_photo > EPS:  # the photo is cropped taller; the text beside it rebalances
-            grow = by_photo * f.frame.columns / f.frame.lead_columns
-            frame = replace(frame, lead_height=frame.lead_height + grow)
-            why += f"; photo grown {grow:.0f}pt"
-        caps = [r.height for r in frame.column_rects()]
-        fit = replace(f.fit, capacities=tuple(caps))
-        if by_photo > EPS:
-            if f.jumps:
-                caps[-1] -= g.pitch  # the "Continued on" line
-            fit = fit_subset(g, [i for col in f.fit.columns for i in col], caps, pg.rules)
-            if fit.overset:
-                return False
-            fit = replace(fit, capacities=tuple(r.height for r in frame.column_rects()))
-        feather = feathering(fit, g, f.jumps, float("inf"), PER_GAP)
-        for c, column in enumerate(fit.columns):
-            if fit.capacities[c] - _used(g, column, f.jumps and c == len(fit.columns) - 1) \
-                    > EPS and not feather[c]:
-                return False  # this column would stay short: leave the hole
-        grown.append((k, replace(f, y=f.y + shift, frame=frame, fit=fit, feather=feather,
-                                 why=f.why + why)))
-        shifts.append((f.y + f.frame.depth, shift + extra))
-        shift += extra
-    for k, f in grown:
+    fragments, shifts = grown
+    for k, f in fragments:
         page.fragments[k] = f
     for n, r in enumerate(page.rules):
         if _same_columns(r.x, r.width, space) and space.top - EPS <= r.y < space.y and \
@@ -84,6 +56,79 @@ def justify_stack(pg: Paginator, page: Page, space: Space) -> bool:
         page.rules[space.rule] = Rect(0, 0, 0, -1)  # no hairline at the foot
     space.y = space.bottom
     return True
+
+
+def _shares(hole: float, text: dict[int, float],
+            photo: dict[int, float]) -> list[dict[int, tuple[float, bool]]]:
+    """Ways to share ``hole`` among the stories: each story's (extra depth, by its photo
+    first). Only ways where every story stays within how far it can grow."""
+    out = []
+    both = {k: text[k] + photo[k] for k in text}
+    if sum(both.values()) >= hole - EPS:
+        out.append({k: (hole * both[k] / sum(both.values()), True) for k in text})
+        if sum(photo.values()) > EPS:  # photos take what they can, text the rest
+            by_photo = min(hole, sum(photo.values()))
+            rest = hole - by_photo
+            out.append({k: (by_photo * photo[k] / sum(photo.values())
+                            + (rest * text[k] / sum(text.values()) if rest > EPS else 0.0),
+                            True) for k in text})
+    if sum(text.values()) >= hole - EPS:
+        out.append({k: (hole * text[k] / sum(text.values()), False) for k in text})
+    return out
+
+
+def _grown(pg: Paginator, above: Sequence[tuple[int, Fragment]],
+           shares: dict[int, tuple[float, bool]], photo: dict[int, float]
+           ) -> tuple[list[tuple[int, Fragment]], list[tuple[float, float]]] | None:
+    """The stories of the stack each set deeper by its share, the ones below moved down,
+    with (original bottom, shift below it) for the hairlines; None when a column would
+    stay short."""
+    grown = []
+    shift = 0.0
+    shifts: list[tuple[float, float]] = []  # (original bottom, shift below it)
+    for k, f in above:
+        g = pg._measures_by_slug[f.slug].galley
+        extra, photo_first = shares[k]
+        if extra <= EPS:  # this one cannot grow: it only moves down
+            grown.append((k, replace(f, y=f.y + shift)))
+            shifts.append((f.y + f.frame.depth, shift))
+            continue
+        set_deeper = _deeper(pg, f, g, extra, min(extra, photo[k]) if photo_first else 0.0)
+        if set_deeper is None:
+            return None  # a column would stay short: leave the hole
+        grown.append((k, replace(set_deeper, y=f.y + shift)))
+        shifts.append((f.y + f.frame.depth, shift + extra))
+        shift += extra
+    return grown, shifts
+
+
+def _deeper(pg: Paginator, f: Fragment, g: Galley, extra: float,
+            by_photo: float) -> Fragment | None:
+    """The story set ``extra`` deeper, ``by_photo`` of it by cropping its photo taller
+    (the text beside a narrower photo rebalanced: a line or two less photo where the
+    columns would not break evenly), every column justified to its foot; None if not."""
+    tries = [0.0] if by_photo <= EPS else \
+        [by_photo * f.frame.columns / f.frame.lead_columns - n * g.pitch for n in range(4)]
+    for grow in (t for t in tries if t >= 0):
+        frame = f.frame.with_depth(f.frame.depth + extra)
+        why = "; the stack is justified to its foot"
+        if grow > EPS:  # the photo is cropped taller
+            frame = replace(frame, lead_height=frame.lead_height + grow)
+            why += f"; photo grown {grow:.0f}pt"
+        caps = [r.height for r in frame.column_rects()]
+        fit = replace(f.fit, capacities=tuple(caps))
+        if grow > EPS:
+            if f.jumps:
+                caps[-1] -= g.pitch  # the "Continued on" line
+            fit = fit_subset(g, [i for col in f.fit.columns for i in col], caps, pg.rules)
+            if fit.overset:
+                continue
+            fit = replace(fit, capacities=tuple(r.height for r in frame.column_rects()))
+        feather = feathering(fit, g, f.jumps, float("inf"), PER_GAP)
+        if all(fit.capacities[c] - _used(g, column, f.jumps and c == len(fit.columns) - 1)
+               <= EPS or feather[c] for c, column in enumerate(fit.columns)):
+            return replace(f, frame=frame, fit=fit, feather=feather, why=f.why + why)
+    return None
 
 
 def _used(g: Galley, column: Sequence[int], jump_line: bool) -> float:

@@ -197,5 +197,14 @@ class Pending:
 
     @property
     def lines(self) -> int:
-        return sum(1 for i in self.items if isinstance(self.measure.galley.items[i], Line))
+        items = self.items
+        if items and items[-1] - items[0] + 1 == len(items):  # one run of the galley
+            counts = self.measure.galley.line_counts
+            return counts[items[-1] + 1] - counts[items[0]]
+        return sum(1 for i in items if isinstance(self.measure.galley.items[i], Line))
+
+    @property
+    def run(self) -> tuple[int, int]:
+        """(first item, count): the items as a key (they are one run of the galley)."""
+        return (self.items[0] if self.items else -1, len(self.items))
 

@@ -63,7 +63,7 @@ class Paginator(StackPlanner):
         for ad in ads:
             self.ads.setdefault(ad.page, []).append(ad)
         self._derived: dict[tuple[str, str], PageTemplate] = {}
-        self._natural: dict[tuple[str, tuple[int, ...], int, int, int, float],
+        self._natural: dict[tuple[str, tuple[int, int], int, int, int, float],
                             tuple[float, float]] = {}
         self.photo_growth: dict[str, float] = {}
         self._cuts: dict[tuple[int, int], Pending] = {}

@@ -28,7 +28,7 @@ class StackPlanner:
     rules: FitRules
     house: HouseRules
     min_story_lines: int
-    _natural: dict[tuple[str, tuple[int, ...], int, int, int, float], tuple[float, float]]
+    _natural: dict[tuple[str, tuple[int, int], int, int, int, float], tuple[float, float]]
     photo_growth: dict[str, float]  # section → how much taller its lead photos are set
     _cuts: dict[tuple[int, int], Pending]
     _trims: dict[tuple[object, ...], Pending | None]
@@ -68,7 +68,7 @@ class StackPlanner:
                        lead_cols: int | None) -> tuple[float, float]:
         if lead_cols is None:
             lead_cols = self.lead_options(p, span)[0]
-        key = (p.measure.slug, p.items, p.part, span, lead_cols,
+        key = (p.measure.slug, p.run, p.part, span, lead_cols,
                self.photo_growth.get(p.measure.article.section, 0.0))
         if key not in self._natural:
             g = p.measure.galley
