@@ -1,6 +1,7 @@
-"""How full the night desk fills its pages: generated editions of 20 to 200 stories, each
-built without a page plan and with one (a page fewer than the desk chose, rounded up to
-an even count), three booked ads each, through the real build.
+"""How full the night desk fills its pages: generated editions of 20 to 200 stories of
+agency lengths, each built without a page plan and with one (a page fewer than the desk
+chose, rounded down to an even count: a press plan tighter than the copy, the usual
+night), three booked ads each, through the real build.
 
     ./dev bench   (after the pages benchmark)
     .venv/bin/python benchmarks/bench_fill.py --sizes 20 40   # a quick look
@@ -38,7 +39,7 @@ ADS = [("A2", 3, "60mm", "bottom-right"), ("B1", 6, "5/15", "bottom"),
 def edition(folder: Path, count: int, plan: str) -> Path:
     """A generated edition: ``count`` stories, three booked ads, an optional plan."""
     if not (folder / "articles").exists():
-        make_corpus(folder / "articles", count, seed=count, image=AD)
+        make_corpus(folder / "articles", count, seed=count, image=AD, lengths="wire")
         (folder / "images").mkdir()
         shutil.copy(AD, folder / "images" / "ad.jpg")
     toml = ['title = "The Bench Courier"', "date = 2026-11-30", 'locale = "en_US"', plan]
@@ -71,7 +72,7 @@ def main() -> None:
             free = build(folder, Path(tmp) / "out", jobs=1, use_cache=False).report
             rows.append(row(count, False, free))
             pages = max(6, free["summary"]["pages"] - 1)
-            pages += pages % 2  # the press prints pairs of pages
+            pages -= pages % 2  # the press prints pairs of pages
             edition(folder, count, f"[plan]\npages = {pages}")
             rows.append(row(count, True, build(folder, Path(tmp) / "out", jobs=1).report))
         r = rows[-2:]

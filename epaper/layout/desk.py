@@ -130,6 +130,7 @@ def _spare_page(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
     cut = sum(m.galley.text_lines - _lines(m, pg.precut[m.slug]) for m in stories
               if m.slug in pg.precut and pg.precut.get(m.slug) != before.get(m.slug))
     if cut <= LIGHT_CUT * sum(m.galley.text_lines for m in stories):
+        pg.spared.add(section.id)
         return True
     chosen = dict(pg.precut)
     pg.precut.clear()
@@ -137,6 +138,7 @@ def _spare_page(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
     if grow_photos(pg, section, stories, planned, None):
         return False
     pg.precut.update(chosen)
+    pg.spared.add(section.id)
     return True
 
 
@@ -215,6 +217,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
                 for m in stories[s.id]:
                     pg.precut.pop(m.slug, None)
                 pg.photo_growth.pop(s.id, None)
+                pg.spared.discard(s.id)
         budgets.update(counts)
     for s in sections:
         budget = budgets[s.id]

@@ -70,6 +70,7 @@ class Paginator(StackPlanner):
         self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
+        self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold
 
     def template_for(self, label: str, template: PageTemplate) -> PageTemplate:
         """The template as this page has it: booked ads carved out of its stacks."""
@@ -375,6 +376,7 @@ class Paginator(StackPlanner):
         anyway, and reported. A ``limit`` stops a trial after that many pages. Returns the
         continuations its own pages could not take (the edition shares jump pages among
         sections)."""
+        fixed = fixed or section.id in self.spared  # cut to its pages: what is left waits
         queue = [Pending(m, tuple(range(self.precut.get(m.slug, len(m.galley.items)))))
                  for m in sorted(stories, key=lambda m: m.article.priority)]
         continuations: list[Pending] = []
