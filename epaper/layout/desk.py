@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from epaper.layout.fit import EPS, Fit, feathering, fit_subset
-from epaper.layout.galley import Line
+from epaper.layout.fit import EPS, feathering, fit_subset
+from epaper.layout.galley import Galley, Line
 from epaper.layout.measured import StoryMeasure
-from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section
+from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section, Space
 from epaper.layout.paginate import Paginator
+from epaper.layout.story import natural_depth
 from epaper.layout.trim import cut_points, paragraphs_in
 
 Snapshot = tuple[int, int, int, list[str]]
@@ -38,19 +39,30 @@ def _section_pages(pg: Paginator, section: Section) -> list[Page]:
     return [p for p in pg.pages if p.section.id == section.id]
 
 
-def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
-           planned: Sequence[PageSpec], budget: int | None,
-           limit: int | None = None) -> tuple[int, float, int]:
-    """Pages the section takes (at most ``limit``), the fill of its last one, and stories
-    held (then undone)."""
-    state = _snapshot(pg)
-    pg.section(section, stories, planned, budget, limit=limit)
+def _laid_out(pg: Paginator, section: Section, state: Snapshot) -> tuple[int, float, float,
+                                                                         list[str]]:
+    """The section as just laid out, finished as the edition will be (held stories in the
+    room left, pages closed and justified), then undone: its page count, the fill of its
+    last page and of its emptiest, and the stories it held."""
     place_held(pg, [section])
     pages = _section_pages(pg, section)
-    result = (len(pages), pg.fill_ratio(pages[-1]) if pages else 1.0,
-              len(pg.held) - state[2])
+    for page in pages:
+        pg.close_page(page)
+    fills = [pg.fill_ratio(p) for p in pages] or [1.0]
+    result = (len(pages), fills[-1], min(fills), pg.held[state[2]:])
     _restore(pg, state)
     return result
+
+
+def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
+           planned: Sequence[PageSpec], budget: int | None,
+           limit: int | None = None) -> tuple[int, float, int, float]:
+    """Pages the section takes (at most ``limit``), the fill of its last one, stories
+    held, and the fill of its emptiest page (then undone)."""
+    state = _snapshot(pg)
+    pg.section(section, stories, planned, budget, limit=limit)
+    n, last, least, held = _laid_out(pg, section, state)
+    return n, last, len(held), least
 
 
 CUTS = (0.15, 0.3, 0.45, 0.6)  # shares of a story's lines the desk cuts, round by round
@@ -89,12 +101,10 @@ def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
                 pg.precut[m.slug] = keep
         state = _snapshot(pg)
         pg.section(section, stories, planned, budget, fixed=True)
-        place_held(pg, [section])
-        pages = _section_pages(pg, section)
-        held = [pg._measures_by_slug[slug] for slug in pg.held[state[2]:]]
-        full = len(pages) == budget and pg.fill_ratio(pages[-1]) >= rule
-        _restore(pg, state)
-        return not any(not pg.house.may_hold(m.article.priority) for m in held), full
+        n, _, least, slugs = _laid_out(pg, section, state)
+        held = [pg._measures_by_slug[slug] for slug in slugs]
+        return not any(not pg.house.may_hold(m.article.priority) for m in held), \
+            n == budget and least >= rule
 
     top = len(levels) - 1
     if attempt(top)[0]:
@@ -157,7 +167,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     # with a fixed page count no section can have more than what the others leave it
     limit = plan.pages - len(sections) + 2 if plan.pages is not None else None
 
-    def trial(s: Section, budget: int | None) -> tuple[int, float, int]:
+    def trial(s: Section, budget: int | None) -> tuple[int, float, int, float]:
         # every trial starts from no pages, so it depends only on the section and budget
         if (s.id, budget) not in seen:
             seen[s.id, budget] = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
@@ -168,7 +178,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     least = {s.id: max((int(label[1:]) for label in pg.ads if label[0] == s.letter),
                        default=1) for s in sections}  # pages with booked ads are made
     for s in sections:
-        n, last, _ = natural[s.id]
+        n, last, _, _ = natural[s.id]
         if s.id in plan.sections:
             budgets[s.id] = plan.sections[s.id]
         elif last >= rule:
@@ -222,14 +232,15 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     for s in sections:
         budget = budgets[s.id]
         if target is not None and budget is not None and s.id not in plan.sections:
-            _, _, held = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
+            _, _, held, _ = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
             if held:  # a page plan: cut before holding (precut keeps what it cut if it helps)
                 precut(pg, s, stories[s.id], planned[s.id], budget)
         grow_photos(pg, s, stories[s.id], planned[s.id], budget)
     return budgets
 
 
-PHOTO_STEPS = (0.25, 0.5, 0.75)  # how much taller lead photos may be set, tried in turn
+# how much taller lead photos may be set, tried in turn
+PHOTO_STEPS = (0.15, 0.3, 0.45, 0.6, 0.75)
 
 
 def grow_photos(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
@@ -238,13 +249,19 @@ def grow_photos(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
     growth that fills the page, as a desk runs bigger art on a night short of copy.
     False when no growth fills it (then its photos stay as they were)."""
     rule = pg.house.fill
-    n, last, _ = _trial(pg, section, stories, planned, budget)
-    if last >= rule:
+    n, _, _, least = _trial(pg, section, stories, planned, budget)
+    if least >= rule:
         return True
+    grid = pg.grid
+    page = grid.span(grid.columns) * grid.text_height
+    photos = sum(max((grid.span(c) * h for c, h in m.leads.items() if c), default=0.0)
+                 for m in stories)
+    if PHOTO_STEPS[-1] * photos < (rule - least) * page:
+        return False  # not photo enough in the section to fill its short page
     for growth in PHOTO_STEPS:
         pg.photo_growth[section.id] = growth
-        pages, fill, _ = _trial(pg, section, stories, planned, budget)
-        if pages == n and fill >= rule:
+        pages, _, _, least = _trial(pg, section, stories, planned, budget)
+        if pages == n and least >= rule:
             return True
     del pg.photo_growth[section.id]
     return False
@@ -252,7 +269,9 @@ def grow_photos(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
 
 def unjump(pg: Paginator, c: Pending) -> bool:
     """Cut a story back to the last paragraph end before its jump: the source fragment
-    keeps whole paragraphs, balanced in its frame, and no longer continues."""
+    keeps whole paragraphs, set to the depth they need, and no longer continues; the room
+    it gives up joins the page's free room (a held story, or the stack's justification,
+    takes it)."""
     if not pg.may_trim(c) or c.from_page is None or c.from_fragment is None:
         return False
     page = pg.pages[c.from_page]
@@ -263,22 +282,24 @@ def unjump(pg: Paginator, c: Pending) -> bool:
     if not ends:
         return False
     kept = placed[:ends[-1]]
-    caps = [r.height for r in f.frame.column_rects()]
-    fit = fit_subset(g, kept, caps, pg.rules)
-    lo, hi = 0.0, max(caps)
-    while hi - lo > g.pitch / 2:  # balance the columns: the least foot that holds it all
-        mid = (lo + hi) / 2
-        trial = fit_subset(g, kept, [min(cap, mid) for cap in caps], pg.rules)
-        if trial.fits:
-            hi, fit = mid, trial
-        else:
-            lo = mid
-    fit = Fit(fit.columns, (), tuple(caps), fit.pitch, fit.widows, fit.orphans)
+    sub = Galley(tuple(g.items[i] for i in kept), g.pitch)
+    frame = natural_depth(sub, f.frame, pg.rules)
+    if frame.depth > f.frame.depth - g.pitch + EPS:
+        frame = f.frame
+    fit = fit_subset(g, kept, [r.height for r in frame.column_rects()], pg.rules)
     page.fragments[c.from_fragment] = replace(
-        f, fit=fit, continues=False, feather=feathering(fit, g, False,
-                                                        pg.layout.pages.feather_lines),
+        f, frame=frame, fit=fit, continues=False,
+        feather=feathering(fit, g, False, pg.layout.pages.feather_lines),
         why=f.why + f"; trimmed at a paragraph end: no room for its {c.lines}-line jump")
     page.trims[f.slug] = tuple(placed[ends[-1]:]) + c.items
+    if frame is not f.frame:  # the room given up, at the foot of the story's stack
+        same = [o.y for o in page.fragments if abs(o.x - f.x) < 0.5
+                and abs(o.frame.width - f.frame.width) < 0.5 and o.y <= f.y]
+        space = Space(f.x, f.y, f.y + f.frame.depth, f.frame.width, f.frame.columns, f.slot,
+                      top=min(same, default=f.y))
+        pg._advance(page, space, page.fragments[c.from_fragment])
+        space.above = c.from_fragment
+        page.free.append(space)
     return True
 
 
