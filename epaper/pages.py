@@ -35,7 +35,8 @@ from epaper.layout.trim import paragraphs_in
 from epaper.model import Article, Paragraph
 from epaper.render import weasy
 from epaper.render.fonts import FontSet
-from epaper.render.html import (
+from epaper.render.jinja import pages_css, pages_html
+from epaper.render.views import (
     BoxRect,
     PageView,
     StoryView,
@@ -43,8 +44,6 @@ from epaper.render.html import (
     fragment_view,
     head_view,
     image_aspect,
-    pages_css,
-    pages_html,
 )
 from epaper.typeset import Typesetter
 from epaper.units import PT_PER

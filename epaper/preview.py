@@ -31,8 +31,8 @@ from epaper.layout.story import (
 from epaper.model import Article
 from epaper.render import weasy
 from epaper.render.fonts import FontSet
-from epaper.render.html import ColumnView, column_items, flow_views, head_view, story_view
 from epaper.render.raster import pdf_to_png
+from epaper.render.views import ColumnView, column_items, flow_views, head_view, story_view
 from epaper.typeset import Typesetter, font_problems, image_problems, resolution_warnings
 from epaper.units import PT_PER, to_pt
 

@@ -24,7 +24,8 @@ from epaper.layout.measured import StoryMeasure
 from epaper.model import Article, Image, Paragraph
 from epaper.render import weasy
 from epaper.render.fonts import FontSet, coverage_problems, load_fonts
-from epaper.render.html import Templates, measure_html, measure_view
+from epaper.render.jinja import Templates, measure_html
+from epaper.render.views import measure_view
 
 
 def font_problems(article: Article, fonts: FontSet) -> list[Problem]:

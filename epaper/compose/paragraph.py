@@ -346,7 +346,7 @@ def _natural(styled: Styled, start: int, end: int, marker: float,
     return width
 
 
-LETTER_STEP = 0.005  # points: letter-spacing is set in these steps (see render.html)
+LETTER_STEP = 0.005  # points: letter-spacing is set in these steps (see render.markup)
 WORD_STEP = 0.01  # points: word-spacing likewise
 
 

@@ -25,7 +25,7 @@ from epaper.press.colour import Separator, press_css, profile_name, suggested_cm
 from epaper.press.config import Press
 from epaper.press.preflight import Limits, PageReport, preflight
 from epaper.render import weasy
-from epaper.render.html import Templates
+from epaper.render.jinja import Templates
 from epaper.workers import can_fork, fork_pool
 
 PRESS_CSS = "press.css.j2"

@@ -19,7 +19,7 @@ from epaper.layout.grid import load_layout
 from epaper.press.config import Press, load_press
 from epaper.press.render import PressResult, check_colours, press_pages
 from epaper.render.fonts import load_fonts
-from epaper.render.html import Templates
+from epaper.render.jinja import Templates
 
 
 def check_edition_press(edition_dir: Path) -> None:

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from epaper import l10n
 from epaper.model import Article, Image, Paragraph, PullQuote, Related, Rule, Subhead
-from epaper.render.html import inline
+from epaper.render.markup import inline
 
 PhotoUrl = Callable[[Image], str]
 

@@ -1,32 +1,20 @@
-"""HTML for WeasyPrint: the measuring galley and the printed story, from Jinja templates.
-
-Templates and CSS belong to the layout folder; this module only prepares what they show
-(views with positions in points) and renders them.
-"""
+"""The views the layout's templates see: stories placed in columns (lines and boxes with
+their positions in points), heads, photos, the measuring document's stories, and pages."""
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from types import TracebackType
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateSyntaxError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from epaper import l10n
-from epaper.compose.paragraph import LETTER_STEP, WORD_STEP
-from epaper.errors import FontError, LayoutError
 from epaper.layout.compose import FlowBlock, StoryParts
 from epaper.layout.fit import Fit, block_starts
 from epaper.layout.galley import Galley, Line
-from epaper.layout.grid import Layout
 from epaper.layout.story import StoryFrame
 from epaper.model import (
     Article,
@@ -38,70 +26,8 @@ from epaper.model import (
     Run,
     Subhead,
 )
-from epaper.render.display import keep_words, unquote
-from epaper.render.fonts import FontSet, css_font_problems
-
-_TAGS = {"em": "em", "strong": "strong", "code": "code"}
-
-
-_LONG_WORD = re.compile(r"\S{20,}")
-
-
-def breakable(text: str) -> str:
-    """Escaped text in which a word too long for any column may break: a URL after ``/``
-    and ``.`` (and its other separators), anything else every 8 characters. Breaks are
-    ``<wbr>`` (WeasyPrint sets them as zero-width spaces, dropped when lines are read)."""
-    out, pos = [], 0
-    for match in _LONG_WORD.finditer(text):
-        out.append(str(escape(text[pos:match.start()])))
-        pieces, last = [], 0
-        word = match.group(0)
-        for cut in _cuts(word):
-            pieces.append(str(escape(word[last:cut])))
-            last = cut
-        pieces.append(str(escape(word[last:])))
-        out.append("<wbr>".join(p for p in pieces if p))
-        pos = match.end()
-    out.append(str(escape(text[pos:])))
-    return "".join(out)
-
-
-def _cuts(word: str) -> list[int]:
-    """Where a long word may break: after URL separators, and at most 8 characters apart."""
-    cuts, since = [], 0
-    for i in range(1, len(word)):
-        since += 1
-        if word[i - 1] in "/.?&=_~#:,;-" or since >= 8:
-            cuts.append(i)
-            since = 0
-    return cuts
-
-
-def inline(runs: Sequence[Run], breaks: bool = False) -> Markup:
-    """Runs as escaped inline HTML (``<em>``, ``<strong>``, dateline span). ``breaks``: long
-    words get break opportunities (measuring: a set line never runs past its column)."""
-    out = []
-    for run in runs:
-        html = breakable(run.text) if breaks else str(escape(run.text))
-        for style in sorted(run.styles):
-            if style == "dateline":
-                html = f'<span class="dateline">{html}</span>'
-            else:
-                html = f"<{_TAGS[style]}>{html}</{_TAGS[style]}>"
-        out.append(html)
-    return Markup("".join(out))
-
-
-def slice_runs(runs: Sequence[Run], start: int, end: int) -> tuple[Run, ...]:
-    """The runs covering characters ``start:end`` of their joined text."""
-    out, pos = [], 0
-    for run in runs:
-        a, b = max(start, pos), min(end, pos + len(run.text))
-        if a < b:
-            out.append(Run(run.text[a - pos:b - pos], run.styles))
-        pos += len(run.text)
-    return tuple(out)
-
+from epaper.render.display import unquote
+from epaper.render.markup import line_style, slice_runs
 
 # -- views: what the templates see -------------------------------------------------------
 
@@ -162,49 +88,6 @@ class LineView:
     style: str = ""  # a composed line: spacing out of the classes' range
     spacing: str = ""  # a composed line: its letter- and word-spacing classes
     planned: float = 0.0  # a composed line: the width it must set at (checked after rendering)
-
-
-LETTER_CLASSES = (-0.5, 0.8)  # points: letter-spacing steps that have a class (see css)
-WORD_CLASSES = (-3.0, 0.0)
-
-
-def _step_class(prefix: str, value: float, step: float, bounds: tuple[float, float]) -> str:
-    n = round(value / step)
-    if not value or abs(n * step - value) > 1e-6 or not bounds[0] <= value <= bounds[1]:
-        return ""
-    return f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
-
-
-def spacing_css() -> str:
-    """One class per letter- and word-spacing step a composed line may take: classes cost
-    WeasyPrint much less than a style attribute on every line."""
-    rules = []
-    for prefix, step, (low, high), prop in (("ls", LETTER_STEP, LETTER_CLASSES,
-                                             "letter-spacing"),
-                                            ("ws", WORD_STEP, WORD_CLASSES, "word-spacing")):
-        for n in range(round(low / step), round(high / step) + 1):
-            if n:
-                name = f"{prefix}{'m' if n < 0 else 'p'}{abs(n)}"
-                rules.append(f".para.line.{name} {{ {prop}: {n * step:.3f}pt }}")
-    return "\n".join(rules)
-
-
-def line_style(line: Line) -> tuple[str, str]:
-    """The classes (and, out of their range, the inline CSS) that set a composed line as
-    the composer planned it: its letter- and word-spacing."""
-    if not line.planned:
-        return "", ""
-    classes, style = [], []
-    for prefix, value, step, bounds, prop in (
-            ("ls", line.letter_spacing, LETTER_STEP, LETTER_CLASSES, "letter-spacing"),
-            ("ws", line.word_spacing, WORD_STEP, WORD_CLASSES, "word-spacing")):
-        if value:
-            name = _step_class(prefix, value, step, bounds)
-            if name:
-                classes.append(name)
-            else:
-                style.append(f"{prop}: {value:g}pt")
-    return " ".join(classes), "; ".join(style)
 
 
 @dataclass(frozen=True)
@@ -275,6 +158,7 @@ def image_aspect(path: Path) -> float:
 
 
 def image_view(image: Image) -> ImageView:
+    """What a template shows of a photo: its file URL, caption and credit."""
     return ImageView(image.path.as_uri(), image.caption, image.credit)
 
 
@@ -369,77 +253,7 @@ def column_items(galley: Galley, indices: Sequence[int],
     return tuple(items)
 
 
-# -- rendering templates -------------------------------------------------------------------
-
-class Templates:
-    """The Jinja environment of one layout (its folder first, epaper's own second). Layout
-    templates are data a designer (or an uploaded edition) supplies: they run sandboxed, so
-    a template cannot reach Python's internals (``__class__``, ``os.system``…)."""
-
-    def __init__(self, layout: Layout, fonts: FontSet) -> None:
-        self.layout = layout
-        self.fonts = fonts
-        self.env = SandboxedEnvironment(
-            loader=ChoiceLoader([*(FileSystemLoader(f) for f in layout.folders),
-                                 FileSystemLoader(Path(__file__).parent / "templates")]),
-            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        )
-        self.env.filters["inline"] = inline
-        self.env.filters["keep_words"] = keep_words
-        self._check_css()
-
-    def _check_css(self) -> None:
-        """Every font the layout's CSS names is declared, every @font-face file exists."""
-        name = self.layout.css_template
-        css = self.css(500.0, 500.0)
-        source, filename = self.env.loader.get_source(self.env, name)[:2]  # type: ignore[union-attr]
-        problems = css_font_problems(css, Path(filename or name), source, self.fonts,
-                                     self.layout.folders)
-        if problems:
-            raise FontError("\n".join(str(p) for p in problems))
-
-    def _render(self, name: str, **context: object) -> str:
-        """A template rendered; a template mistake is one line: file:line: message."""
-        try:
-            return self.env.get_template(name).render(**context)
-        except SecurityError as exc:
-            raise LayoutError(f"{self.layout.folder}: template '{name}' tried an unsafe "
-                              f"operation ({exc}); layout templates may only format the "
-                              "values they are given") from None
-        except TemplateSyntaxError as exc:
-            raise LayoutError(f"{exc.filename or exc.name or name}:{exc.lineno}: "
-                              f"{exc.message}") from None
-        except Exception as exc:
-            place = _template_frame(exc.__traceback__)
-            if place is None:
-                raise
-            raise LayoutError(f"{place[0]}:{place[1]}: {exc}") from None
-
-    def css(self, page_width: float, page_height: float) -> Markup:
-        stack = {role: Markup(self.fonts.css_stack(role)) for role in self.fonts.stacks}
-        css = self._render(self.layout.css_template,
-                           font_faces=Markup(self.fonts.font_face_css()), stack=stack,
-                           page_width=round(page_width, 3), page_height=round(page_height, 3))
-        return Markup(css + "\n" + spacing_css())
-
-    def render(self, name: str, lang: str, page_width: float, page_height: float,
-               inline_css: bool = True, **context: object) -> str:
-        """A template rendered; ``inline_css=False`` leaves the stylesheet out (the caller
-        hands it to WeasyPrint once for many documents)."""
-        css = self.css(page_width, page_height) if inline_css else Markup("")
-        return self._render(name, css=css, labels=l10n.labels(lang), **context)
-
-
-def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
-    """The innermost template (file, line) of a traceback: Jinja maps its frames to them."""
-    place = None
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".j2", ".html", ".css")):
-            place = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return place
-
+# -- the measuring document ----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ProbeView:
@@ -488,12 +302,6 @@ def measure_view(key: str, article: Article, parts: StoryParts, lang: str,
                                        tuple(Run("x", c) for c in combos if "marker" not in c),
                                        any("marker" in c for c in combos))
                              for (kind, noindent), combos in (probes or {}).items()))
-
-
-def measure_html(templates: Templates, stories: Sequence[MeasureView], width: float) -> str:
-    """The measuring document: one story per (very tall) page."""
-    lang = stories[0].lang if stories else "en"
-    return templates.render("measure.html.j2", lang, width + 40, 100_000, stories=stories)
 
 
 # -- newspaper pages ---------------------------------------------------------------------------
@@ -548,19 +356,3 @@ def fragment_view(slug: str, lang: str, x: float, y: float, frame: StoryFrame, h
     if jump_from:
         story = StoryView(**{**story.__dict__, "jump_from": jump_from, "lead": None})
     return story
-
-
-def pages_html(templates: Templates, pages: Sequence[PageView], lang: str,
-               meta: dict[str, str] | None = None, inline_css: bool = True) -> str:
-    """The document of newspaper pages (one WeasyPrint page each)."""
-    grid = templates.layout.grid
-    assert templates.layout.pages is not None
-    return templates.render(templates.layout.pages.page_template, lang, grid.page_width,
-                            grid.page_height, inline_css, pages=pages, doc_lang=lang,
-                            meta=meta or {})
-
-
-def pages_css(templates: Templates) -> str:
-    """The stylesheet of the newspaper pages (what ``pages_html`` leaves out when asked)."""
-    grid = templates.layout.grid
-    return str(templates.css(grid.page_width, grid.page_height))
