@@ -100,13 +100,16 @@ def test_a_symlink_swapped_under_the_fetcher_never_lets_an_outside_file_in(
             else:
                 shutil.copyfile(root / "regular", root / ".file")
                 os.replace(root / ".file", target)
+            time.sleep(0)  # let the fetcher run in either state, however busy the machine
 
     fetcher = SandboxFetcher(Sandbox((root,)))
     thread = threading.Thread(target=swap)
     thread.start()
     seen = set()
     try:
-        for _ in range(3000):
+        for n in range(30000):  # at least 3,000 tries, and until the inside file was read
+            if n >= 3000 and b"INSIDE" in seen:
+                break
             try:
                 seen.add(fetcher.fetch(target.as_uri()).read())
             except BaseException:  # noqa: BLE001 - refused (a link), or gone for an instant

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from epaper.layout.fit import EPS, feathering, fit_subset
+from epaper.layout.fit import EPS, Fit, feathering, fit_subset
 from epaper.layout.galley import Galley, Line
+from epaper.layout.justify import PER_GAP
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section, Space
 from epaper.layout.paginate import Paginator
@@ -282,14 +283,21 @@ def unjump(pg: Paginator, c: Pending) -> bool:
     if not ends:
         return False
     kept = placed[:ends[-1]]
-    sub = Galley(tuple(g.items[i] for i in kept), g.pitch)
-    frame = natural_depth(sub, f.frame, pg.rules)
-    if frame.depth > f.frame.depth - g.pitch + EPS:
-        frame = f.frame
-    fit = fit_subset(g, kept, [r.height for r in frame.column_rects()], pg.rules)
+    # what is kept, justified down its frame where its paragraph gaps can take the room
+    # (as a stack is); else set to the depth it needs, and the room below is free
+    fit = balanced(pg, g, kept, [r.height for r in f.frame.column_rects()])
+    feather = feathering(fit, g, False, float("inf"), PER_GAP)
+    frame = f.frame
+    if not all(feather[c] or fit.capacities[c] - fit.used(g, c) <= EPS
+               for c in range(len(fit.columns))):
+        frame = natural_depth(Galley(tuple(g.items[i] for i in kept), g.pitch), f.frame,
+                              pg.rules)
+        if frame.depth > f.frame.depth - g.pitch + EPS:
+            frame = f.frame
+        fit = fit_subset(g, kept, [r.height for r in frame.column_rects()], pg.rules)
+        feather = feathering(fit, g, False, pg.layout.pages.feather_lines)
     page.fragments[c.from_fragment] = replace(
-        f, frame=frame, fit=fit, continues=False,
-        feather=feathering(fit, g, False, pg.layout.pages.feather_lines),
+        f, frame=frame, fit=fit, continues=False, feather=feather,
         why=f.why + f"; trimmed at a paragraph end: no room for its {c.lines}-line jump")
     page.trims[f.slug] = tuple(placed[ends[-1]:]) + c.items
     if frame is not f.frame:  # the room given up, at the foot of the story's stack
@@ -301,6 +309,21 @@ def unjump(pg: Paginator, c: Pending) -> bool:
         space.above = c.from_fragment
         page.free.append(space)
     return True
+
+
+def balanced(pg: Paginator, g: Galley, items: Sequence[int], caps: Sequence[float]) -> Fit:
+    """The items set in columns of at most ``caps``, balanced: the least foot that holds
+    them all (capacities stay the frame's)."""
+    fit = fit_subset(g, items, caps, pg.rules)
+    lo, hi = 0.0, max(caps)
+    while hi - lo > g.pitch / 2:
+        mid = (lo + hi) / 2
+        trial = fit_subset(g, items, [min(cap, mid) for cap in caps], pg.rules)
+        if trial.fits:
+            hi, fit = mid, trial
+        else:
+            lo = mid
+    return Fit(fit.columns, (), tuple(caps), fit.pitch, fit.widows, fit.orphans)
 
 
 def share_jumps(pg: Paginator, pool: list[Pending], last: Section, fixed: bool) -> None:

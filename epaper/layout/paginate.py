@@ -346,7 +346,10 @@ class Paginator(StackPlanner):
                         self.fill_stories(trial, space, (), q, c, False, False)
                 self.fill_free(trial, c)  # continuations from earlier pages
                 later = bool(q) or bool(c)  # something must go on to a later page
-                left = sum(not self.house.may_hold(x.measure.article.priority) for x in q) \
+                # a section's last page: stories that may not be held, and continuations
+                # owed room (else they are cut back), left for no page of the section
+                left = sum(not self.house.may_hold(x.measure.article.priority) for x in q) + \
+                    sum(x.from_page is not None and x.from_page < page.index for x in c) \
                     if page.closing else bool(q)
                 fill = round(self.fill_ratio(trial), 3)
                 # a section's last page: a full page before one more story that may be held
@@ -460,7 +463,10 @@ class Paginator(StackPlanner):
                     source = self.pages[f.jump_from]
                     source.fragments[f.from_fragment] = replace(
                         source.fragments[f.from_fragment], jump_to=page.index)
-        trims = {slug: cut for page in self.pages for slug, cut in page.trims.items()}
+        trims: dict[str, tuple[int, ...]] = {}
+        for page in self.pages:  # a story may be cut on two pages: the desk's cut before
+            for slug, cut in page.trims.items():  # its jump, its continuation's to fit
+                trims[slug] = tuple(sorted(set(trims.get(slug, ())) | set(cut)))
         return Pages(self.pages, {m.slug: m for m in stories}, self.unplaced,
                      list(self.held), trims, self.house.fill, tuple(sorted(self.ads)),
                      self.house.hold)
