@@ -9,6 +9,7 @@ import pdfplumber
 import pytest
 
 from conftest import Proof
+from epaper.edition.inputs import read_edition
 from epaper.errors import InputErrors
 from epaper.ingest import read_article
 from epaper.render.fonts import load_fonts
@@ -122,6 +123,21 @@ def test_bidi_controls_are_warned_with_line_and_column_and_do_not_reverse(
     assert "resigns" in a.words()
     assert any(":5:13:" in w and "U+202E" in w for w in a.warnings), a.warnings
     assert any(":7:7:" in w and "U+200D" in w for w in a.warnings), a.warnings
+
+
+def test_bidi_controls_in_edition_toml_are_warned_and_removed(tmp_path: Path) -> None:
+    edition = tmp_path / "ed"
+    (edition / "articles").mkdir(parents=True)
+    article(edition / "articles", "The story.\n")
+    (edition / "edition.toml").write_text(
+        'title = "The Daily\u202e Courier"\ndate = 2026-11-30\nlocale = "en_US"\n'
+        'publisher = "Printed\u200b here"\n', encoding="utf-8")
+    inputs = read_edition(edition)
+    assert inputs.config.title == "The Daily Courier"  # an RLO would print it reversed
+    assert any("edition.toml:1:19:" in w and "U+202E" in w for w in inputs.warnings), \
+        inputs.warnings
+    assert any("edition.toml:4:21:" in w and "U+200B" in w for w in inputs.warnings), \
+        inputs.warnings
 
 
 def test_a_duplicate_yaml_key_is_an_error(tmp_path: Path) -> None:

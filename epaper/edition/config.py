@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from epaper import l10n
 from epaper.errors import Problem
+from epaper.ingest.article import without_invisibles
 from epaper.layout.rules import rules_problems
 from epaper.validation import validation_problems
 
@@ -136,7 +137,7 @@ def load_config(path: Path, overrides: dict[str, object] | None = None,
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, f"cannot read edition.toml: {exc}")]
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(without_invisibles(text))  # warned of by the edition's reader
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+), column (\d+)", str(exc))
         return None, [Problem(path, f"not valid TOML: {exc}",

@@ -16,7 +16,7 @@ from epaper import l10n
 from epaper.edition.checks import edition_font_problems, plan_problems
 from epaper.edition.config import EditionConfig, load_config
 from epaper.errors import EpaperError, InputErrors, Problem
-from epaper.ingest.article import image_trouble, read_article
+from epaper.ingest.article import hidden_characters, image_trouble, read_article
 from epaper.layout.grid import load_layout
 from epaper.layout.paginate import PageSpec
 from epaper.model import Article
@@ -146,7 +146,9 @@ def read_edition(edition_dir: Path, day: str | None = None, locale: str | None =
     lang = l10n.locale(config.locale).language
     articles = [a if a.lang else replace(a, lang=lang) for a in articles]
     maker.typesetter.check_fonts(articles)
-    warnings = sources.warnings() + [w for a in articles for w in (
+    toml_text = (edition_dir / "edition.toml").read_text(encoding="utf-8")
+    warnings = hidden_characters(edition_dir / "edition.toml", toml_text) + \
+        sources.warnings() + [w for a in articles for w in (
         *a.warnings, *resolution_warnings(a, maker.layout))]
     own = load_config(edition_dir / "edition.toml")[0] if locale else config
     own_locale = own.locale if own is not None else config.locale

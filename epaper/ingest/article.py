@@ -36,6 +36,25 @@ _SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # no-break spaces are kept: they are
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff" + _BIDI))
 _HIDDEN = re.compile(f"[{_BIDI}\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def hidden_characters(path: Path, text: str) -> list[str]:
+    """A warning naming line and column of each bidi control (removed: it would reorder
+    the words in print) and zero-width character in ``text``."""
+    out = []
+    for lineno, line_text in enumerate(text.split("\n"), start=1):
+        for hit in _HIDDEN.finditer(line_text):
+            char = hit.group(0)
+            what = "bidi control" if char in _BIDI else "zero-width character"
+            out.append(f"{path}:{lineno}:{hit.start() + 1}: {what} U+{ord(char):04X}"
+                       + (" removed: it would reorder the words in print" if char in _BIDI
+                          else ": invisible in print"))
+    return out
+
+
+def without_invisibles(text: str) -> str:
+    """``text`` without soft hyphens, zero-width spaces, BOMs and bidi controls."""
+    return text.translate(_INVISIBLE)
 MAX_NESTING = 100  # lists and quotes nested deeper than this are refused (markdown tokens)
 SHOWN_NESTING = 1  # the layouts set lists and quotes one level deep: deeper ones print flat
 _IMAGE_MAGIC = (
@@ -337,14 +356,7 @@ class _ArticleReader:
         if len(self.problems) == before and not any(isinstance(b, Paragraph) for b in body):
             self.problem("the article has no body text", line=body_line,
                          fix="write the story below the closing '---' line")
-        for lineno, line_text in enumerate(text.split("\n"), start=1):
-            for hit in _HIDDEN.finditer(line_text):
-                char = hit.group(0)
-                what = "bidi control" if char in _BIDI else "zero-width character"
-                self.warnings.append(
-                    f"{self.path}:{lineno}:{hit.start() + 1}: {what} U+{ord(char):04X}"
-                    + (" removed: it would reorder the words in print" if char in _BIDI
-                       else ": invisible in print"))
+        self.warnings += hidden_characters(self.path, text)
         if _RAW_HTML.search(text):
             line = text[: _RAW_HTML.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
             self.warnings.append(f"{self.path}:{line}: raw HTML is printed as text, "
