@@ -60,10 +60,16 @@ def _trial(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
            limit: int | None = None) -> tuple[int, float, int, float]:
     """Pages the section takes (at most ``limit``), the fill of its last one, stories
     held, and the fill of its emptiest page (then undone)."""
-    state = _snapshot(pg)
-    pg.section(section, stories, planned, budget, limit=limit)
-    n, last, least, held = _laid_out(pg, section, state)
-    return n, last, len(held), least
+    # a trial depends only on what is given and on the desk's cuts and photos for the
+    # section (every trial starts from the same pages): the same trial is not laid out twice
+    key = (section.id, budget, limit, len(pg.pages), section.id in pg.spared,
+           pg.photo_growth.get(section.id), tuple(pg.precut.get(m.slug) for m in stories))
+    if key not in pg.trials:
+        state = _snapshot(pg)
+        pg.section(section, stories, planned, budget, limit=limit)
+        n, last, least, held = _laid_out(pg, section, state)
+        pg.trials[key] = (n, last, len(held), least)
+    return pg.trials[key]
 
 
 CUTS = (0.15, 0.3, 0.45, 0.6)  # shares of a story's lines the desk cuts, round by round

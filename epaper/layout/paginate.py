@@ -71,6 +71,7 @@ class Paginator(StackPlanner):
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold
+        self.trials: dict[tuple[object, ...], tuple[int, float, int, float]] = {}  # the desk's
 
     def template_for(self, label: str, template: PageTemplate) -> PageTemplate:
         """The template as this page has it: booked ads carved out of its stacks."""

@@ -121,9 +121,12 @@ class StackPlanner:
         lines and ``min-story-lines``; a continuation at least a paragraph). ``brief``: a
         story the desk would otherwise hold may be cut down to its opening paragraphs
         (``min-story-lines``), as a desk boils a story down to a brief."""
-        # a pending story's items are one run of its galley
-        key = (p.measure.slug, p.part, p.items[:1], len(p.items), span, lead_cols,
-               room, brief, self.photo_growth.get(p.measure.article.section, 0.0))
+        # a pending story's items are one run of its galley; depths are its head and whole
+        # lines, so every room with as many lines below the head gives the same cut
+        lines = math.floor((room - self._frame(p, span, 0.0, lead_cols).head_height + EPS)
+                           / p.measure.galley.pitch)
+        key = (p.measure.slug, p.part, p.run, span, lead_cols, lines, brief,
+               self.photo_growth.get(p.measure.article.section, 0.0))
         if key in self._trims:
             found = self._trims[key]
             return None if found is None else self._cut(p, len(found.items))

@@ -81,21 +81,31 @@ def fit_frame(galley: Galley, frame: StoryFrame, rules: FitRules) -> Fit:
 def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFrame:
     """The shallowest frame, in whole lines, that holds the whole story (balanced columns).
 
-    Binary search on the body depth, then a step back while one line less still fits
-    (widow and orphan rules make fitting not quite monotonic)."""
+    A galloping search on the body depth up from the balanced lower bound, then a step
+    back while one line less still fits (widow and orphan rules make fitting not quite
+    monotonic)."""
     pitch = galley.pitch
     total = sum(item.height for item in galley.items)
     low = max(1, math.ceil((frame.lead_height + pitch) / pitch - EPS),
               math.ceil(total / frame.columns / pitch - EPS))
     high = max(low, math.ceil((total + frame.lead_height + pitch) / pitch))
 
-    def fits(lines: int) -> bool:
-        return fit_frame(galley, frame.with_depth(frame.head_height + lines * pitch),
-                         rules).fits
+    tried: dict[int, bool] = {}
 
-    if not fits(high):
-        return frame.with_depth(frame.head_height + high * pitch)
-    lo, hi = low, high
+    def fits(lines: int) -> bool:
+        if lines not in tried:
+            tried[lines] = fit_frame(galley, frame.with_depth(frame.head_height
+                                                              + lines * pitch), rules).fits
+        return tried[lines]
+
+    # the depth is most often a line or two past the balanced lower bound: gallop up from
+    # it, then search between the last depth that did not fit and the first that did
+    lo = hi = low
+    step = 1
+    while not fits(hi):
+        if hi >= high:
+            return frame.with_depth(frame.head_height + high * pitch)
+        lo, hi, step = hi + 1, min(hi + step, high), step * 2
     while lo < hi:
         mid = (lo + hi) // 2
         if fits(mid):
