@@ -170,15 +170,11 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     section has, or the count that leaves no page under the fill rule (a page less, with
     trims and holds, when the last one would be short)."""
     rule = pg.house.fill
-    seen: dict[tuple[str, int | None], tuple[int, float, int]] = {}
     # with a fixed page count no section can have more than what the others leave it
     limit = plan.pages - len(sections) + 2 if plan.pages is not None else None
 
     def trial(s: Section, budget: int | None) -> tuple[int, float, int, float]:
-        # every trial starts from no pages, so it depends only on the section and budget
-        if (s.id, budget) not in seen:
-            seen[s.id, budget] = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
-        return seen[s.id, budget]
+        return _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
 
     natural = {s.id: trial(s, None) for s in sections}
     budgets: dict[str, int | None] = {}

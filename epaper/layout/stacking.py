@@ -123,8 +123,8 @@ class StackPlanner:
         (``min-story-lines``), as a desk boils a story down to a brief."""
         # a pending story's items are one run of its galley; depths are its head and whole
         # lines, so every room with as many lines below the head gives the same cut
-        lines = math.floor((room - self._frame(p, span, 0.0, lead_cols).head_height + EPS)
-                           / p.measure.galley.pitch)
+        head = (p.measure.heads if p.part == 0 else p.measure.jump_heads)[span]
+        lines = math.floor((room - head + EPS) / p.measure.galley.pitch)
         key = (p.measure.slug, p.part, p.run, span, lead_cols, lines, brief,
                self.photo_growth.get(p.measure.article.section, 0.0))
         if key in self._trims:
