@@ -78,6 +78,17 @@ def test_rebuild_without_changes_keeps_every_page_byte_for_byte(first, tmp_path)
 
 
 @pytest.mark.slow
+def test_a_changed_ads_csv_lays_the_edition_out_again(first, tmp_path) -> None:
+    edition, out = restore(first)
+    csv = edition / "ads.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("D1,2,60mm", "D1,2,50mm"),
+                   encoding="utf-8")
+    again = build(edition, out, jobs=2)
+    plate = again.report["replate"]
+    assert plate["mode"] == "fresh" and "booked ads" in plate["why"], plate
+
+
+@pytest.mark.slow
 def test_cold_warm_and_jobs_give_the_same_bytes(first, tmp_path) -> None:
     edition, _, result = first
     restore(first)

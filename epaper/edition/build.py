@@ -200,8 +200,8 @@ def build(edition_dir: Path, out_dir: Path | None = None, day: str | None = None
     pdf_path = out_dir / f"{name}.pdf"
     environment = environment_key(maker.typesetter, sorted(maker.spans()))
     keys = {a.slug: story_key(a, environment) for a in articles}
-    plan_config = replate.config_key((edition_dir / "edition.toml").read_bytes(), environment,
-                                     locale_tag)
+    plan_config = replate.config_key((edition_dir / "edition.toml").read_bytes(), booked,
+                                     environment, locale_tag)
     previous, why_fresh = (None, "--fresh") if fresh else replate.load(
         replate.plan_path(out_dir, name), pdf_path, plan_config, maker.templates, sections)
     replated, pages = None, None

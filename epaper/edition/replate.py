@@ -101,11 +101,14 @@ class Replate:
                 "why": list(self.why), "pages_changed": changed, "pages_kept": kept}
 
 
-def config_key(edition_toml: bytes, environment: str, locale: str) -> str:
-    """What the whole plan depends on besides the stories: edition.toml, the layout, the
-    fonts and versions (``environment``), the locale."""
+def config_key(edition_toml: bytes, ads: Sequence[object], environment: str,
+               locale: str) -> str:
+    """What the whole plan depends on besides the stories: edition.toml, the booked ads
+    (``ads.csv``'s too), the layout, the fonts and versions (``environment``), the
+    locale."""
     digest = hashlib.sha256(FORMAT.encode())
-    for part in (edition_toml, environment.encode(), locale.encode()):
+    for part in (edition_toml, repr(list(ads)).encode(), environment.encode(),
+                 locale.encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
@@ -157,7 +160,7 @@ def load(path: Path, pdf_path: Path, config: str, templates: Mapping[str, PageTe
             not pdf_path.with_suffix(".report.json").is_file():
         return None, f"{pdf_path.name} is not the PDF the previous plan describes"
     if data.get("config") != config:
-        return None, "edition.toml, the layout, the fonts or the versions changed"
+        return None, "edition.toml, the booked ads, the layout, the fonts or the versions changed"
     by_id = {s.id: s for s in sections}
     old_sections = data.get("sections", [])
     if [by_id.get(s.get("id")) for s in old_sections] != [Section(**s) for s in old_sections]:
