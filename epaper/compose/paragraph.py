@@ -255,19 +255,25 @@ LONG_WORD = 20  # characters: a word this long may be too wide for a narrow colu
 WRAP_PENALTY = 5000.0  # a last resort: only a word wider than its column takes it
 
 
-def _wraps(word: str) -> list[tuple[int, str, float]]:
+def wrap_points(word: str) -> list[int]:
     """Where a word too wide for its column (a URL, a hash) may still break, without a
-    hyphen: after a URL's separators, anything else every 8 characters. The penalty is so
-    high that the breaks are taken only when nothing else keeps the line in its column."""
+    hyphen: after a URL's separators, anything else every 8 characters; none in a word
+    shorter than ``LONG_WORD``. The composer and the HTML given to WeasyPrint share them."""
     if len(word) < LONG_WORD:
         return []
     cuts, since = [], 0
     for i in range(1, len(word)):
         since += 1
         if word[i - 1] in "/.?&=_~#:,;-" or since >= 8:
-            cuts.append((i, "wrap", WRAP_PENALTY))
+            cuts.append(i)
             since = 0
     return cuts
+
+
+def _wraps(word: str) -> list[tuple[int, str, float]]:
+    """The wrap points of a word, at a penalty so high that they are taken only when
+    nothing else keeps the line in its column."""
+    return [(i, "wrap", WRAP_PENALTY) for i in wrap_points(word)]
 
 
 def _word_per_line(items: list[Item]) -> list:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from epaper.layout.fit import EPS, Fit, feathering, fit_subset
-from epaper.layout.galley import Galley, Line
+from epaper.layout.galley import Galley
 from epaper.layout.justify import PER_GAP
 from epaper.layout.measured import StoryMeasure
 from epaper.layout.pagemodel import Page, PagePlan, PageSpec, Pending, Section, Space
@@ -22,15 +22,15 @@ from epaper.layout.paginate import Paginator
 from epaper.layout.story import natural_depth
 from epaper.layout.trim import cut_points, paragraphs_in
 
-Snapshot = tuple[int, int, int, list[str]]
+Snapshot = tuple[int, int, list[str]]
 
 
 def _snapshot(pg: Paginator) -> Snapshot:
-    return len(pg.pages), len(pg.unplaced), len(pg.held), list(pg.held)
+    return len(pg.pages), len(pg.unplaced), list(pg.held)
 
 
 def _restore(pg: Paginator, state: Snapshot) -> None:
-    pages, unplaced, _, held = state
+    pages, unplaced, held = state
     del pg.pages[pages:]
     del pg.unplaced[unplaced:]
     pg.held[:] = held
@@ -50,7 +50,7 @@ def _laid_out(pg: Paginator, section: Section, state: Snapshot) -> tuple[int, fl
     for page in pages:
         pg.close_page(page)
     fills = [pg.fill_ratio(p) for p in pages] or [1.0]
-    result = (len(pages), fills[-1], min(fills), pg.held[state[2]:])
+    result = (len(pages), fills[-1], min(fills), [s for s in pg.held if s not in state[2]])
     _restore(pg, state)
     return result
 
@@ -160,7 +160,7 @@ def _spare_page(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
 
 
 def _lines(m: StoryMeasure, keep: int) -> int:
-    return sum(1 for i in range(keep) if isinstance(m.galley.items[i], Line))
+    return m.galley.line_counts[keep]
 
 
 def choose_budgets(pg: Paginator, sections: Sequence[Section],
@@ -235,7 +235,7 @@ def choose_budgets(pg: Paginator, sections: Sequence[Section],
     for s in sections:
         budget = budgets[s.id]
         if target is not None and budget is not None and s.id not in plan.sections:
-            _, _, held, _ = _trial(pg, s, stories[s.id], planned[s.id], budget, limit)
+            _, _, held, _ = trial(s, budget)
             if held:  # a page plan: cut before holding (precut keeps what it cut if it helps)
                 precut(pg, s, stories[s.id], planned[s.id], budget)
         grow_photos(pg, s, stories[s.id], planned[s.id], budget)
@@ -290,8 +290,8 @@ def unjump(pg: Paginator, c: Pending) -> bool:
     fit = balanced(pg, g, kept, [r.height for r in f.frame.column_rects()])
     feather = feathering(fit, g, False, float("inf"), PER_GAP)
     frame = f.frame
-    if not all(feather[c] or fit.capacities[c] - fit.used(g, c) <= EPS
-               for c in range(len(fit.columns))):
+    if not all(feather[col] or fit.capacities[col] - fit.used(g, col) <= EPS
+               for col in range(len(fit.columns))):
         frame = natural_depth(Galley(tuple(g.items[i] for i in kept), g.pitch), f.frame,
                               pg.rules)
         if frame.depth > f.frame.depth - g.pitch + EPS:

@@ -53,6 +53,10 @@ class Separator:
         self.limited: list[str] = []  # images whose ink the limit had to cut
 
     @cached_property
+    def _profile_bytes(self) -> bytes:
+        return self.profile_path.read_bytes()
+
+    @cached_property
     def _profile(self) -> ImageCms.ImageCmsProfile:
         return ImageCms.getOpenProfile(str(self.profile_path))
 
@@ -60,33 +64,33 @@ class Separator:
         return ImageCms.buildTransform(source, self._profile, mode, "CMYK",
                                        renderingIntent=ImageCms.Intent.PERCEPTUAL)
 
-    def __call__(self, path: Path) -> bytes | None:
-        """CMYK JPEG bytes for an image file (None for anything that is not a raster
-        image, e.g. a font)."""
+    def __call__(self, path: Path, data: bytes) -> bytes | None:
+        """CMYK JPEG bytes for an image file's ``data``, as the sandbox read them (None for
+        anything that is not a raster image, e.g. a font)."""
         if path.suffix.lower() not in (".jpg", ".jpeg", ".png", ".gif", ".webp"):
             return None
         if path not in self.converted:
-            self.converted[path] = self._cached(path)
+            self.converted[path] = self._cached(path, data)
         return self.converted[path]
 
-    def _cached(self, path: Path) -> bytes:
+    def _cached(self, path: Path, data: bytes) -> bytes:
         if self.cache is None:
-            return self.convert(path)
+            return self.convert(path.name, data)
         key = hashlib.sha256(b"\0".join((
-            path.read_bytes(), self.profile_path.read_bytes(), str(self.ink_limit).encode(),
+            data, self._profile_bytes, str(self.ink_limit).encode(),
             str(JPEG_QUALITY).encode(), PILImage.__version__.encode(),
             ImageCms.core.littlecms_version.encode()))).hexdigest()
         stored = self.cache / f"{key}.jpg"
         if stored.is_file():
             return stored.read_bytes()
-        data = self.convert(path)
-        write_atomic(stored, data)
-        return data
+        converted = self.convert(path.name, data)
+        write_atomic(stored, converted)
+        return converted
 
-    def convert(self, path: Path) -> bytes:
-        """The image in CMYK through the profile, within the ink limit, as a JPEG of the
-        same pixel size."""
-        with PILImage.open(path) as im:
+    def convert(self, name: str, data: bytes) -> bytes:
+        """The image (file ``name``, content ``data``) in CMYK through the profile, within
+        the ink limit, as a JPEG of the same pixel size."""
+        with PILImage.open(io.BytesIO(data)) as im:
             im.load()
             embedded = im.info.get("icc_profile")
             if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
@@ -111,7 +115,7 @@ class Separator:
             dpi = im.info.get("dpi", (72, 72))
         ceiling = self.ink_limit * 255 / 100
         for _ in range(4):  # JPEG rounding may add a little ink: limit again, lower
-            limited = self.limit(cmyk, path.name, ceiling)
+            limited = self.limit(cmyk, name, ceiling)
             out = io.BytesIO()
             limited.save(out, "JPEG", quality=JPEG_QUALITY, dpi=dpi)
             over = max_ink(PILImage.open(out)) - self.ink_limit * 255 / 100

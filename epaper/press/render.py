@@ -21,6 +21,7 @@ from epaper.edition.build import Rendering
 from epaper.errors import InputErrors, Problem
 from epaper.files import write_atomic
 from epaper.pages import PageMaker
+from epaper.parts import chunks
 from epaper.press.colour import Separator, press_css, profile_name, suggested_cmyk
 from epaper.press.config import Press
 from epaper.press.preflight import Limits, PageReport, preflight
@@ -136,21 +137,19 @@ def press_pages(rendering: Rendering, press: Press, out_dir: Path, jobs: int = 1
     # even length), each page then written on its own
     assert rendering.maker.layout.pages is not None
     size = rendering.maker.layout.pages.render_part_pages
-    parts = -(-count // size)
-    bounds = [round(k * count / parts) for k in range(parts + 1)]
-    chunks = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    ranges = chunks(count, size)
     results: list[list[tuple[PressPage, PageReport, list[str]]]]
-    workers = min(jobs, len(chunks))
+    workers = min(jobs, len(ranges))
     if workers > 1 and can_fork():
         global _JOB
         _JOB = job  # forked workers inherit it
         try:
             with fork_pool(workers) as pool:  # workers remove their own font folders
-                results = list(pool.map(_forked, chunks))
+                results = list(pool.map(_forked, ranges))
         finally:
             _JOB = None
     else:
-        results = [_part(job, chunk) for chunk in chunks]
+        results = [_part(job, chunk) for chunk in ranges]
     flat = [r for part in results for r in part]
     return PressResult([r[0] for r in flat], [r[1] for r in flat],
                        sorted({n for r in flat for n in r[2]}), time.perf_counter() - t0)

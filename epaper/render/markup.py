@@ -8,14 +8,14 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from epaper.compose.paragraph import LETTER_STEP, WORD_STEP
+from epaper.compose.paragraph import LETTER_STEP, LONG_WORD, WORD_STEP, wrap_points
 from epaper.layout.galley import Line
 from epaper.model import Run
 
 _TAGS = {"em": "em", "strong": "strong", "code": "code"}
 
 
-_LONG_WORD = re.compile(r"\S{20,}")
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
 
 
 def breakable(text: str) -> str:
@@ -27,7 +27,7 @@ def breakable(text: str) -> str:
         out.append(str(escape(text[pos:match.start()])))
         pieces, last = [], 0
         word = match.group(0)
-        for cut in _cuts(word):
+        for cut in wrap_points(word):
             pieces.append(str(escape(word[last:cut])))
             last = cut
         pieces.append(str(escape(word[last:])))
@@ -35,17 +35,6 @@ def breakable(text: str) -> str:
         pos = match.end()
     out.append(str(escape(text[pos:])))
     return "".join(out)
-
-
-def _cuts(word: str) -> list[int]:
-    """Where a long word may break: after URL separators, and at most 8 characters apart."""
-    cuts, since = [], 0
-    for i in range(1, len(word)):
-        since += 1
-        if word[i - 1] in "/.?&=_~#:,;-" or since >= 8:
-            cuts.append(i)
-            since = 0
-    return cuts
 
 
 def inline(runs: Sequence[Run], breaks: bool = False) -> Markup:

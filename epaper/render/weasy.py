@@ -107,7 +107,7 @@ class Sandbox:
     files: frozenset[Path] = frozenset()
     refused: list[str] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
-    convert: Callable[[Path], bytes | None] | None = None
+    convert: Callable[[Path, bytes], bytes | None] | None = None
 
     def allows(self, path: Path) -> bool:
         path = path.resolve()
@@ -134,7 +134,7 @@ class SandboxFetcher(URLFetcher):
             data = self._read(path)
             if data is not None:
                 self.sandbox.fetched.append(str(path))
-                converted = self.sandbox.convert(path) if self.sandbox.convert else None
+                converted = self.sandbox.convert(path, data) if self.sandbox.convert else None
                 if converted is not None:  # a press image, separated to CMYK
                     return URLFetcherResponse(f"converted:{path.name}", converted,
                                               {"Content-Type": "image/jpeg"})
