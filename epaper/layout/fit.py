@@ -71,6 +71,7 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
     pull quotes and boxes that do not fit at the bottom of a column float to the top of
     the next one. Widows and orphans are avoided where the column allows."""
     items = galley.items
+    heights = galley.line_heights
     n = len(items)
     columns: list[list[int]] = [[] for _ in capacities]
     placed: set[int] = set()
@@ -121,11 +122,15 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
             else:
                 next_column()
             continue
-        if item.height <= room + EPS:
-            col.append(i)
-            placed.add(i)
+        if item.height <= room + EPS:  # this line and those after it that fit
+            start, cap = i, capacities[c]
             used += item.height
             i += 1
+            while i < n and (h := heights[i]) is not None and h <= cap - used + EPS:
+                used += h
+                i += 1
+            col.extend(range(start, i))
+            placed.update(range(start, i))
             continue
         # Column break before line i: keep paragraphs from leaving widows and orphans.
         if col:
@@ -155,7 +160,7 @@ def fit_columns(galley: Galley, capacities: Sequence[float],
         next_column()
     while deferred and c + 1 < len(capacities):  # floats still waiting for a column
         next_column()
-    overset = tuple(sorted(set(range(n)) - placed))
+    overset = () if len(placed) == n else tuple(sorted(set(range(n)) - placed))
     return Fit(tuple(tuple(col) for col in columns), overset, tuple(capacities),
                galley.pitch, widows, orphans)
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import accumulate
 
 from epaper.errors import RenderError
 from epaper.layout.compose import FlowBlock
@@ -74,6 +75,16 @@ class Galley:
     @property
     def text_lines(self) -> int:
         return self.line_counts[-1]
+
+    @cached_property
+    def height_sums(self) -> tuple[float, ...]:
+        """The height of the first k items, for each k."""
+        return (0.0, *accumulate(item.height for item in self.items))
+
+    @cached_property
+    def line_heights(self) -> tuple[float | None, ...]:
+        """Each item's height if it is a text line, else None (boxes)."""
+        return tuple(item.height if isinstance(item, Line) else None for item in self.items)
 
     @cached_property
     def line_counts(self) -> tuple[int, ...]:

@@ -181,6 +181,7 @@ class StackPlan:
     cost: float
     closed: bool
     jumps: int = 0
+    growable: float = 0.0  # lead photo depth the stack's justification may add, points
 
 
 @dataclass

@@ -68,6 +68,8 @@ class Paginator(StackPlanner):
         self.photo_growth: dict[str, float] = {}
         self._cuts: dict[tuple[int, int], Pending] = {}
         self._trims: dict[tuple[object, ...], Pending | None] = {}
+        self._stacks = {}
+        self._ends = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold

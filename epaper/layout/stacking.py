@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from epaper.layout.fit import EPS, Fit, FitRules, cut_for_jump, fit_subset
 from epaper.layout.galley import Galley
@@ -12,7 +13,7 @@ from epaper.layout.grid import Layout
 from epaper.layout.justify import PHOTO_GROWTH
 from epaper.layout.pagemodel import Pending, Space, StackPlan, Step
 from epaper.layout.rules import HouseRules
-from epaper.layout.story import StoryFrame, frame_for, natural_depth
+from epaper.layout.story import StoryFrame, frame_for, natural_fit
 from epaper.layout.templates import Slot
 from epaper.layout.trim import cut_points, paragraphs_in
 
@@ -32,6 +33,11 @@ class StackPlanner:
     photo_growth: dict[str, float]  # section → how much taller its lead photos are set
     _cuts: dict[tuple[int, int], Pending]
     _trims: dict[tuple[object, ...], Pending | None]
+    _ends: dict[tuple[int, tuple[int, int]], list[int]]  # where a waiting story may be cut
+    # where a stack search ran → (the queue it looked at, all of it?, its steps by queue index)
+    _stacks: dict[tuple[object, ...], list[tuple[list[tuple[object, ...]], bool,
+                                                 tuple[tuple[int, int | None, float | None,
+                                                             int, str], ...]]]]
 
     # -- setting one fragment --------------------------------------------------------------
 
@@ -72,10 +78,12 @@ class StackPlanner:
                self.photo_growth.get(p.measure.article.section, 0.0))
         if key not in self._natural:
             g = p.measure.galley
-            sub = Galley(tuple(g.items[i] for i in p.items), g.pitch)
-            frame = natural_depth(sub, self._frame(p, span, 0.0, lead_cols), self.rules)
-            fit = fit_subset(g, p.items, [r.height for r in frame.column_rects()], self.rules)
-            empty = sum((r.height - fit.used(g, c)) * r.width
+            items = p.items
+            sub = Galley(g.items[items[0]:items[-1] + 1]
+                         if items and items[-1] - items[0] + 1 == len(items)  # one run
+                         else tuple(g.items[i] for i in items), g.pitch)
+            frame, fit = natural_fit(sub, self._frame(p, span, 0.0, lead_cols), self.rules)
+            empty = sum((r.height - fit.used(sub, c)) * r.width
                         for c, r in enumerate(frame.column_rects()))
             self._natural[key] = (frame.depth, empty / (frame.width * g.pitch))
         return self._natural[key]
@@ -135,20 +143,42 @@ class StackPlanner:
 
     def _trim_to(self, p: Pending, span: int, lead_cols: int | None,
                  room: float, brief: bool = False) -> Pending | None:
-        ends = cut_points(p.measure.galley, p.items)
-        whole = p.measure.galley.text_lines  # 40 % of the story as written, not as cut
+        g = p.measure.galley
+        ends = self._cut_points(p)
+        whole = g.text_lines  # 40 % of the story as written, not as cut
         least = 1 if p.part else (self.min_story_lines if brief else
                                   max(self.min_story_lines, math.ceil(0.4 * whole)))
+        # a cut whose balanced columns alone are deeper than the room is not set to learn
+        # that it does not fit (the natural depth is never above the balanced depth)
+        frame = self._frame(p, span, 0.0, lead_cols)
+        sums, first = g.height_sums, p.items[0] if p.items else 0
+        one_run = bool(p.items) and p.items[-1] - first + 1 == len(p.items)
+        floor_lines = max(1, math.ceil((frame.lead_height + g.pitch) / g.pitch - EPS))
+
+        def too_deep(keep: int) -> bool:
+            total = sums[first + keep] - sums[first] - 1e-6  # never above the true sum
+            lines = max(floor_lines, math.ceil(total / frame.columns / g.pitch - EPS))
+            return frame.head_height + lines * g.pitch > room + EPS + 1e-6
+
         best = None
         lo, hi = 0, len(ends) - 1
         while lo <= hi:  # natural depth grows with what is kept
             mid = (lo + hi) // 2
+            if one_run and too_deep(ends[mid]):
+                hi = mid - 1
+                continue
             cut = self._cut(p, ends[mid])
             if self.natural(cut, span, lead_cols) <= room + EPS:
                 best, lo = cut, mid + 1
             else:
                 hi = mid - 1
         return best if best is not None and best.lines >= least else None
+
+    def _cut_points(self, p: Pending) -> list[int]:
+        key = (id(p.measure), p.run)
+        if key not in self._ends:
+            self._ends[key] = cut_points(p.measure.galley, p.items)
+        return self._ends[key]
 
     def _cut(self, p: Pending, keep: int) -> Pending:
         key = (id(p), keep)
@@ -165,15 +195,68 @@ class StackPlanner:
         A beam search over sequences of waiting stories (each set whole at its natural
         depth, the last one possibly filling the rest and jumping). A sequence costs what
         it leaves empty (the hole at the foot, blank column feet inside stories) in body
-        lines, plus a little for each place a story stands behind in priority order."""
+        lines, plus a little for each place a story stands behind in priority order.
+
+        The desk lays a section out many times over (cuts, photo sizes, budgets); a search
+        depends only on the space and on the waiting stories it looked at, so its result
+        is remembered under those and reused when the same stack comes round again."""
+        where = (space.y, space.bottom, space.span, tuple(slots), lead_first, whole_only,
+                 may_jump, jumps_left)
+        contents = [self._content(q) for q in queue]
+        for seen, whole, found in self._stacks.get(where, ()):
+            if (len(contents) == len(seen) if whole else len(contents) >= len(seen)) and \
+                    contents[:len(seen)] == seen:
+                return [Step(self._cut(queue[k], keep) if keep is not None else queue[k],
+                             depth, lead, how) for k, keep, depth, lead, how in found]
+        steps, reach = self._search_stack(space, slots, queue, lead_first, whole_only,
+                                          may_jump, jumps_left)
+        index = {id(q): k for k, q in enumerate(queue)}
+        found = []
+        for step in steps:
+            p = step.pending
+            k = index[id(p)] if id(p) in index else next(  # a trimmed story: its source
+                j for j, q in enumerate(queue) if q.measure is p.measure
+                and q.part == p.part and q.items[:len(p.items)] == p.items)
+            found.append((k, None if p is queue[k] else len(p.items), step.depth,
+                          step.lead_cols, step.how))
+        self._stacks.setdefault(where, []).append(
+            (contents[:reach], reach >= len(queue), tuple(found)))
+        return steps
+
+    def _content(self, p: Pending) -> tuple[object, ...]:
+        """What a stack search sees of a waiting story."""
+        return (id(p.measure), p.part, p.run,
+                self.photo_growth.get(p.measure.article.section, 0.0))
+
+    def _search_stack(self, space: Space, slots: Sequence[Slot], queue: list[Pending],
+                      lead_first: bool, whole_only: bool, may_jump: bool,
+                      jumps_left: int) -> tuple[list[Step], int]:
+        """``plan_stack``'s search; also how many of the queue's first stories it looked
+        at (the rest cannot have changed its result)."""
+        reach = 0
         gap = self.grid.row_gap
         span = space.span
         pitch = queue[0].measure.galley.pitch if queue else 12.0
         absorbable = self.layout.pages.feather_lines * pitch
         beam: list[StackPlan] = [StackPlan(space.y, (), frozenset(), 0.0, False)]
         finished: list[StackPlan] = []
+        options: dict[int, list[_Option]] = {}
+        trims: dict[tuple[int, int, int], Pending | None] = {}
+
+        def options_of(p: Pending) -> list[_Option]:
+            found = options.get(id(p))
+            if found is None:
+                found = options[id(p)] = self._options(p, span)
+            return found
+
+        def hole_cost(y: float, growable: float) -> float:
+            return self._hole_cost(space, y, growable, pitch, absorbable)
+
         while beam:
-            grown: list[StackPlan] = []
+            # candidates: (rank, plan, pending, depth, lead, y, cost, closed, jumps,
+            # growable, how); made into plans only when they stay in the beam
+            grown: list[tuple[float, StackPlan, Pending, float | None, int, float, float,
+                              bool, int, float, tuple[object, ...]]] = []
             for plan in beam:
                 finished.append(plan)
                 if plan.closed:
@@ -187,75 +270,128 @@ class StackPlanner:
                 kind = slot.kind if slot else "story"
                 jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
                 lead_here = lead_first and k == 0
-                waiting = [q for q in queue if id(q) not in plan.used]
+                index = [k for k, q in enumerate(queue) if id(q) not in plan.used]
+                waiting = [queue[k] for k in index]
                 if kind == "briefs":
+                    reach = len(queue)  # the shortest of all
                     waiting.sort(key=lambda q: (-q.measure.article.priority,
-                                                self.natural(q, span)))
-                if lead_here:
-                    waiting = waiting[:1]
-                for order, p in enumerate(waiting[:BEAM_CANDIDATES]):
-                    for lead in self.lead_options(p, span):
-                        natural = self.natural(p, span, lead)
-                        cost = plan.cost + order * 0.15 + self.waste(p, span, lead)
-                        if lead != self.lead_options(p, span)[0]:
+                                                options_of(q)[0].natural))
+                limit = 1 if lead_here else BEAM_CANDIDATES
+                reach = max(reach, len(queue) if len(index) <= limit else index[limit - 1] + 1)
+                may_jump_here = jumps and plan.jumps < jumps_left and \
+                    not (whole_only and not lead_here)
+                for order, p in enumerate(waiting[:limit]):
+                    for o in options_of(p):
+                        cost = plan.cost + order * 0.15 + o.waste
+                        if o.other:
                             cost += 0.05
-                        photo = (f"; photo set {lead} column{'s' if lead > 1 else ''} wide"
-                                 if lead and lead != self.lead_options(p, span)[0] else "")
-                        if natural <= room + EPS:
-                            rest = space.bottom - (plan.y + natural)
-                            how = ("sets whole, to the line" if rest < pitch else
-                                   "sets whole; the next story goes below")
-                            grown.append(StackPlan(plan.y + natural + gap,
-                                               (*plan.steps, Step(p, None, lead, how + photo)),
-                                               plan.used | {id(p)}, cost, False,
-                                               plan.jumps))
+                        if o.natural <= room + EPS:
+                            y = plan.y + o.natural + gap
+                            growable = plan.growable + o.growable
+                            grown.append((cost + hole_cost(y, growable), plan, p, None, o.lead,
+                                          y, cost, False, plan.jumps, growable,
+                                          ("whole", space.bottom - (plan.y + o.natural))))
                             continue
-                        jumped = (natural - room) / p.measure.galley.pitch * span
-                        trim = self.may_trim(p)
-                        if jumps and (may_jump or not trim) and plan.jumps < jumps_left and \
-                                not (whole_only and not lead_here) and \
-                                self.min_depth(p, span, lead) <= room + EPS and \
-                                self.lines_before(p, span, lead, room) >= \
-                                self.house.min_lines_before_jump and \
-                                (jumped >= self.min_jump_lines or (lead_here and not trim)):
-                            how = f"fills the space and jumps ({jumped:.0f} lines more)" + photo
-                            last = k >= len(slots) - 1
-                            grown.append(StackPlan(plan.y + room + gap,
-                                                   (*plan.steps, Step(p, room, lead, how)),
-                                                   plan.used | {id(p)}, cost, last,
-                                                   plan.jumps + 1))
-                        if trim:
-                            cut = self.trim_to(p, span, lead, room)
+                        jumped = (o.natural - room) / o.pitch * span
+                        if may_jump_here and (may_jump or not o.trim) and \
+                                o.min_depth <= room + EPS and \
+                                sum(int(max(0.0, room - top) // o.pitch) for top in o.tops) \
+                                >= self.house.min_lines_before_jump and \
+                                (jumped >= self.min_jump_lines or (lead_here and not o.trim)):
+                            y = plan.y + room + gap
+                            growable = plan.growable + o.growable
+                            grown.append((cost + hole_cost(y, growable), plan, p, room, o.lead,
+                                          y, cost, k >= len(slots) - 1, plan.jumps + 1,
+                                          growable, ("jumps", jumped)))
+                        if o.trim:
+                            lines = math.floor((room - o.head + EPS) / o.pitch)
+                            key = (id(p), o.lead, lines)
+                            if key in trims:
+                                cut = trims[key]
+                            else:
+                                cut = trims[key] = self.trim_to(p, span, o.lead, room)
                             if cut is None:
                                 continue
-                            depth = self.natural(cut, span, lead)
+                            depth, cut_waste = self._natural_frame(cut, span, o.lead)
                             lost = p.lines - cut.lines
-                            dropped = p.items[len(cut.items):]
-                            how = (f"trimmed to fit: {paragraphs_in(p.measure.galley, dropped)}"
-                                   " paragraphs cut from the end" + photo)
-                            grown.append(StackPlan(
-                                plan.y + depth + gap, (*plan.steps, Step(cut, None, lead, how)),
-                                plan.used | {id(p)},
-                                cost + 1.0 + 0.5 * lost / span + self.waste(cut, span, lead),
-                                False, plan.jumps))
-            grown.sort(key=lambda pl: pl.cost + self._hole_cost(space, pl, pitch, absorbable))
-            beam = grown[:BEAM_WIDTH]
+                            y = plan.y + depth + gap
+                            growable = plan.growable + o.growable
+                            total = cost + 1.0 + 0.5 * lost / span + cut_waste
+                            grown.append((total + hole_cost(y, growable), plan, cut, None,
+                                          o.lead, y, total, False, plan.jumps, growable,
+                                          ("trimmed", p)))
+            grown.sort(key=lambda c: c[0])
+            beam = [StackPlan(y, (*plan.steps, Step(p, depth, lead,
+                                                    self._how(p, lead, span, how, space, y))),
+                              plan.used | {id(p if how[0] != "trimmed" else how[1])}, cost,
+                              closed, jumps, growable)
+                    for _, plan, p, depth, lead, y, cost, closed, jumps, growable, how
+                    in grown[:BEAM_WIDTH]]
         best = min(finished, key=lambda pl: (
-            pl.cost + self._hole_cost(space, pl, pitch, absorbable)
+            pl.cost + hole_cost(pl.y, pl.growable)
             + (0 if len(pl.steps) or not queue else 1000)))
-        return list(best.steps)
+        return list(best.steps), reach
 
-    def _hole_cost(self, space: Space, plan: StackPlan, pitch: float, absorbable: float) -> float:
+    def _options(self, p: Pending, span: int) -> list[_Option]:
+        """How the story may be set at ``span``: each lead photo width, with what the stack
+        search asks of it."""
+        leads = self.lead_options(p, span)
+        m = p.measure
+        head = (m.heads if p.part == 0 else m.jump_heads)[span]
+        out = []
+        for lead in leads:
+            natural, waste = self._natural_frame(p, span, lead)
+            frame = self._frame(p, span, 0.0, lead)
+            out.append(_Option(
+                lead, natural, waste, lead != leads[0], self.may_trim(p),
+                self.min_depth(p, span, lead), tuple(r.y for r in frame.column_rects()),
+                head, m.galley.pitch,
+                PHOTO_GROWTH * m.leads.get(lead, 0.0) * lead / span
+                if lead and not p.part else 0.0))
+        return out
+
+    def _how(self, p: Pending, lead: int, span: int, how: tuple[object, ...], space: Space,
+             y: float) -> str:
+        """Why a step sets the story as it does (the page model keeps it for the report)."""
+        default = self.lead_options(p, span)[0]
+        photo = (f"; photo set {lead} column{'s' if lead > 1 else ''} wide"
+                 if lead and lead != default else "")
+        kind, value = how
+        if kind == "whole":  # value: the room left below it
+            return ("sets whole, to the line" if value < p.measure.galley.pitch else
+                    "sets whole; the next story goes below") + photo
+        if kind == "jumps":
+            return f"fills the space and jumps ({value:.0f} lines more)" + photo
+        source = value
+        assert isinstance(source, Pending)
+        dropped = source.items[len(p.items):]
+        return (f"trimmed to fit: {paragraphs_in(p.measure.galley, dropped)}"
+                " paragraphs cut from the end" + photo)
+
+    def _hole_cost(self, space: Space, y: float, growable: float, pitch: float,
+                   absorbable: float) -> float:
         """Lines left empty at the foot of the space (a few can be feathered away, more
-        taken up by a photo across the whole story above)."""
-        hole = max(0.0, space.bottom - plan.y)
+        taken up by a photo across the whole story above: lead photos may be cropped
+        taller in the stack's justification, ``growable`` points of them)."""
+        hole = max(0.0, space.bottom - y)
         if hole <= absorbable + self.grid.row_gap:
             return hole / pitch * 0.2
-        # lead photos may be cropped taller (the stack's justification), the text beside
-        # a narrower one taking its share
-        growable = sum(PHOTO_GROWTH * s.pending.measure.leads.get(s.lead_cols, 0.0)
-                       * s.lead_cols / space.span
-                       for s in plan.steps if s.lead_cols and not s.pending.part)
         if hole <= growable + absorbable:
             return hole / pitch * 0.1
         return hole / pitch
+
+
+@dataclass(frozen=True)
+class _Option:
+    """A way to set a waiting story at a span, as the stack search weighs it."""
+
+    lead: int  # lead photo width in columns (0: none above the text)
+    natural: float  # depth when set whole
+    waste: float  # blank column feet when set whole, in body lines
+    other: bool  # not the photo width the layout prefers
+    trim: bool  # may be cut at a paragraph end
+    min_depth: float  # the least depth worth starting it in
+    tops: tuple[float, ...]  # where its text columns start below the frame's top
+    head: float
+    pitch: float
+    growable: float  # how much its lead photo may grow, over the stack's width

@@ -61,6 +61,13 @@ class StoryFrame:
                               max(0.0, self.depth - top)))
         return rects
 
+    def column_tops(self) -> list[float]:
+        """Where each text column starts below the frame's top (as in ``column_rects``)."""
+        first_under_lead = self.columns - self.lead_columns
+        return [self.head_height + (self.lead_height if self.lead_columns and
+                                    i >= first_under_lead else 0.0)
+                for i in range(self.columns)]
+
     def with_depth(self, depth: float) -> StoryFrame:
         return StoryFrame(self.columns, self.column_width, self.gutter, self.head_height,
                           self.lead_columns, self.lead_height, depth)
@@ -84,19 +91,25 @@ def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFr
     A galloping search on the body depth up from the balanced lower bound, then a step
     back while one line less still fits (widow and orphan rules make fitting not quite
     monotonic)."""
+    return natural_fit(galley, frame, rules)[0]
+
+
+def natural_fit(galley: Galley, frame: StoryFrame, rules: FitRules) -> tuple[StoryFrame, Fit]:
+    """``natural_depth``, with the galley's fit in that frame."""
     pitch = galley.pitch
     total = sum(item.height for item in galley.items)
     low = max(1, math.ceil((frame.lead_height + pitch) / pitch - EPS),
               math.ceil(total / frame.columns / pitch - EPS))
     high = max(low, math.ceil((total + frame.lead_height + pitch) / pitch))
 
-    tried: dict[int, bool] = {}
+    tried: dict[int, Fit] = {}
+    tops = frame.column_tops()
 
     def fits(lines: int) -> bool:
         if lines not in tried:
-            tried[lines] = fit_frame(galley, frame.with_depth(frame.head_height
-                                                              + lines * pitch), rules).fits
-        return tried[lines]
+            depth = frame.head_height + lines * pitch
+            tried[lines] = fit_columns(galley, [max(0.0, depth - top) for top in tops], rules)
+        return tried[lines].fits
 
     # the depth is most often a line or two past the balanced lower bound: gallop up from
     # it, then search between the last depth that did not fit and the first that did
@@ -104,7 +117,7 @@ def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFr
     step = 1
     while not fits(hi):
         if hi >= high:
-            return frame.with_depth(frame.head_height + high * pitch)
+            return frame.with_depth(frame.head_height + high * pitch), tried[hi]
         lo, hi, step = hi + 1, min(hi + step, high), step * 2
     while lo < hi:
         mid = (lo + hi) // 2
@@ -114,7 +127,7 @@ def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFr
             lo = mid + 1
     while lo > low and fits(lo - 1):
         lo -= 1
-    return frame.with_depth(frame.head_height + lo * pitch)
+    return frame.with_depth(frame.head_height + lo * pitch), tried[lo]
 
 
 @dataclass(frozen=True)
