@@ -92,8 +92,16 @@ def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
     # deep as the round before); the levels cut ever more, a paragraph or so at a time
     levels = [(0, 0)] + [(r, k) for r in range(len(CUTS)) for k in range(1, len(cuttable) + 1)]
 
+    tried: dict[int, tuple[bool, bool]] = {}
+
     def attempt(level: int) -> tuple[bool, bool]:
         """(no story held that must run, every page full) with the cuts of ``level``."""
+        if level not in tried:
+            tried[level] = laid_out(level)
+        return tried[level]
+
+    def cut(level: int) -> None:
+        """Set the cuts of ``level`` in ``pg.precut``."""
         r, count = levels[level]
         pg.precut.clear()
         pg.precut.update(before)
@@ -106,6 +114,9 @@ def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
                          if _lines(m, k) >= want), None)
             if keep is not None:
                 pg.precut[m.slug] = keep
+
+    def laid_out(level: int) -> tuple[bool, bool]:
+        cut(level)
         state = _snapshot(pg)
         pg.section(section, stories, planned, budget, fixed=True)
         n, _, least, slugs = _laid_out(pg, section, state)
@@ -126,6 +137,7 @@ def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
         # cuts that fit leave it short
         for level in range(hi, min(top, hi + 6) + 1):
             if all(attempt(level)):
+                cut(level)
                 return True
     pg.precut.clear()
     pg.precut.update(before)

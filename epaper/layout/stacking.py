@@ -74,8 +74,7 @@ class StackPlanner:
                        lead_cols: int | None) -> tuple[float, float]:
         if lead_cols is None:
             lead_cols = self.lead_options(p, span)[0]
-        key = (p.measure.slug, p.run, p.part, span, lead_cols,
-               self.photo_growth.get(p.measure.article.section, 0.0))
+        key = (p.measure.slug, p.run, p.part, span, lead_cols, self._growth(p, lead_cols))
         if key not in self._natural:
             g = p.measure.galley
             items = p.items
@@ -134,7 +133,8 @@ class StackPlanner:
         head = (p.measure.heads if p.part == 0 else p.measure.jump_heads)[span]
         lines = math.floor((room - head + EPS) / p.measure.galley.pitch)
         key = (p.measure.slug, p.part, p.run, span, lead_cols, lines, brief,
-               self.photo_growth.get(p.measure.article.section, 0.0))
+               self._growth(p, self.lead_options(p, span)[0] if lead_cols is None
+                            else lead_cols))
         if key in self._trims:
             found = self._trims[key]
             return None if found is None else self._cut(p, len(found.items))
@@ -225,8 +225,12 @@ class StackPlanner:
 
     def _content(self, p: Pending) -> tuple[object, ...]:
         """What a stack search sees of a waiting story."""
-        return (id(p.measure), p.part, p.run,
-                self.photo_growth.get(p.measure.article.section, 0.0))
+        return (id(p.measure), p.part, p.run, self._growth(p, max(self.lead_options(p, 1))))
+
+    def _growth(self, p: Pending, lead_cols: int) -> float:
+        """How much taller the story's lead photo is set, where it has one above its text
+        (what else is set does not depend on the desk's photo growth)."""
+        return self.photo_growth.get(p.measure.article.section, 0.0) if lead_cols else 0.0
 
     def _search_stack(self, space: Space, slots: Sequence[Slot], queue: list[Pending],
                       lead_first: bool, whole_only: bool, may_jump: bool,
