@@ -267,6 +267,8 @@ def grow_photos(pg: Paginator, section: Section, stories: Sequence[StoryMeasure]
     n, _, _, least = _trial(pg, section, stories, planned, budget)
     if least >= rule:
         return True
+    if budget is not None and n > budget:
+        return False  # it overruns its pages: taller photos would only add to that
     grid = pg.grid
     page = grid.span(grid.columns) * grid.text_height
     photos = sum(max((grid.span(c) * h for c, h in m.leads.items() if c), default=0.0)
