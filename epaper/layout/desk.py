@@ -125,14 +125,14 @@ def precut(pg: Paginator, section: Section, stories: Sequence[StoryMeasure],
             n == budget and least >= rule
 
     top = len(levels) - 1
-    if attempt(top)[0]:
-        lo, hi = 0, top
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if attempt(mid)[0]:
-                hi = mid
-            else:
-                lo = mid
+    lo, hi = 0, top
+    while hi - lo > 1:  # (the deepest cuts are tried only if nothing less works)
+        mid = (lo + hi) // 2
+        if attempt(mid)[0]:
+            hi = mid
+        else:
+            lo = mid
+    if attempt(hi)[0]:
         # pages hold whole stories: one more cut may fill the last page where the fewest
         # cuts that fit leave it short
         for level in range(hi, min(top, hi + 6) + 1):
