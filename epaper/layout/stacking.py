@@ -13,7 +13,7 @@ from epaper.layout.grid import Layout
 from epaper.layout.justify import PHOTO_GROWTH
 from epaper.layout.pagemodel import Pending, Space, StackPlan, Step
 from epaper.layout.rules import HouseRules
-from epaper.layout.story import StoryFrame, frame_for, natural_fit
+from epaper.layout.story import StoryFrame, frame_for, least_lines, natural_fit
 from epaper.layout.templates import Slot
 from epaper.layout.trim import cut_points, paragraphs_in
 
@@ -153,11 +153,10 @@ class StackPlanner:
         frame = self._frame(p, span, 0.0, lead_cols)
         sums, first = g.height_sums, p.items[0] if p.items else 0
         one_run = bool(p.items) and p.items[-1] - first + 1 == len(p.items)
-        floor_lines = max(1, math.ceil((frame.lead_height + g.pitch) / g.pitch - EPS))
 
         def too_deep(keep: int) -> bool:
             total = sums[first + keep] - sums[first] - 1e-6  # never above the true sum
-            lines = max(floor_lines, math.ceil(total / frame.columns / g.pitch - EPS))
+            lines = least_lines(total, frame, g.pitch)
             return frame.head_height + lines * g.pitch > room + EPS + 1e-6
 
         best = None

@@ -94,12 +94,20 @@ def natural_depth(galley: Galley, frame: StoryFrame, rules: FitRules) -> StoryFr
     return natural_fit(galley, frame, rules)[0]
 
 
+def least_lines(total: float, frame: StoryFrame, pitch: float) -> int:
+    """Body lines below the head that a frame needs at least to hold ``total`` points of
+    galley: a line under its lead photo, and room for all of it, the photo's columns
+    starting lower (a column takes at most its height and the fit's tolerance)."""
+    photo = frame.lead_height * frame.lead_columns
+    return max(1, math.ceil((frame.lead_height + pitch) / pitch - EPS),
+               math.ceil((total + photo - frame.columns * EPS) / frame.columns / pitch - EPS))
+
+
 def natural_fit(galley: Galley, frame: StoryFrame, rules: FitRules) -> tuple[StoryFrame, Fit]:
     """``natural_depth``, with the galley's fit in that frame."""
     pitch = galley.pitch
     total = sum(item.height for item in galley.items)
-    low = max(1, math.ceil((frame.lead_height + pitch) / pitch - EPS),
-              math.ceil(total / frame.columns / pitch - EPS))
+    low = least_lines(total, frame, pitch)
     high = max(low, math.ceil((total + frame.lead_height + pitch) / pitch))
 
     tried: dict[int, Fit] = {}
