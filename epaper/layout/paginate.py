@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from epaper.errors import Problem
-from epaper.layout.fit import EPS, FitRules, feathering
+from epaper.layout.fit import EPS, Fit, FitRules, feathering
 from epaper.layout.grid import Layout
 from epaper.layout.justify import justify_stack
 from epaper.layout.measured import StoryMeasure
@@ -32,7 +32,7 @@ from epaper.layout.pagemodel import (
 )
 from epaper.layout.rules import HouseRules
 from epaper.layout.stacking import StackPlanner
-from epaper.layout.story import Rect
+from epaper.layout.story import Rect, StoryFrame
 from epaper.layout.templates import PageTemplate, Slot, Stack, by_role
 
 __all__ = ["Filler", "Fragment", "Page", "Pages", "PageSpec", "Paginator", "Section",
@@ -69,7 +69,9 @@ class Paginator(StackPlanner):
         self._cuts: dict[tuple[int, int], Pending] = {}
         self._trims: dict[tuple[object, ...], Pending | None] = {}
         self._stacks = {}
+        self._placed: dict[tuple[object, ...], tuple[StoryFrame, Fit, tuple[float, ...]]] = {}
         self._ends = {}
+        self._tables = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold
@@ -120,7 +122,7 @@ class Paginator(StackPlanner):
         """Put a fragment on the page; a rest that does not fit joins ``continuations``
         (or, where the slot forbids jumps, stays overset and is reported). None when not
         even the first line or block could be set here (then it is reported unplaced)."""
-        frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
+        frame, fit, feather = self._set(p, span, depth, may_jump, lead_cols)
         if not any(fit.columns):
             page.unplaced.append(Unplaced(
                 p.measure.slug, p.lines, f"its {'rest' if p.part else 'text'} begins with a "
@@ -128,15 +130,28 @@ class Paginator(StackPlanner):
             return None
         fragment = Fragment(p.measure.slug, p.part, slot, x, y, frame, fit, why,
                             jump_from=p.from_page, from_fragment=p.from_fragment,
-                            continues=bool(fit.overset) and may_jump,
-                            feather=feathering(fit, p.measure.galley,
-                                               bool(fit.overset) and may_jump,
-                                               self.layout.pages.feather_lines))
+                            continues=bool(fit.overset) and may_jump, feather=feather)
         page.fragments.append(fragment)
         if fit.overset and may_jump:
             continuations.append(Pending(p.measure, fit.overset, p.part + 1, page.index,
                                           len(page.fragments) - 1))
         return fragment
+
+    def _set(self, p: Pending, span: int, depth: float | None, may_jump: bool,
+             lead_cols: int | None) -> tuple[StoryFrame, Fit, tuple[float, ...]]:
+        """``set_in`` and the fragment's feathering, remembered: the desk's trials set the
+        same story in the same frame over and over."""
+        items = p.items
+        key = (id(p.measure), p.part, p.run if items and items[-1] - items[0] + 1 == len(items)
+               else items, span, depth, may_jump, lead_cols,
+               self._growth(p, self.lead_options(p, span)[0] if lead_cols is None
+                            else lead_cols))
+        if key not in self._placed:
+            frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
+            self._placed[key] = frame, fit, feathering(
+                fit, p.measure.galley, bool(fit.overset) and may_jump,
+                self.layout.pages.feather_lines)
+        return self._placed[key]
 
     def fill_stack(self, page: Page, stack: Stack, queue: list[Pending],
                    continuations: list[Pending], lead_first: bool, whole_only: bool) -> None:

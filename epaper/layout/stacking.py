@@ -34,6 +34,7 @@ class StackPlanner:
     _cuts: dict[tuple[int, int], Pending]
     _trims: dict[tuple[object, ...], Pending | None]
     _ends: dict[tuple[int, tuple[int, int]], list[int]]  # where a waiting story may be cut
+    _tables: dict[tuple[object, ...], tuple[list[int], list[float], list[float | None]]]
     # where a stack search ran → (the queue it looked at, all of it?, its steps by queue index)
     _stacks: dict[tuple[object, ...], list[tuple[list[tuple[object, ...]], bool,
                                                  tuple[tuple[int, int | None, float | None,
@@ -144,34 +145,49 @@ class StackPlanner:
     def _trim_to(self, p: Pending, span: int, lead_cols: int | None,
                  room: float, brief: bool = False) -> Pending | None:
         g = p.measure.galley
-        ends = self._cut_points(p)
         whole = g.text_lines  # 40 % of the story as written, not as cut
         least = 1 if p.part else (self.min_story_lines if brief else
                                   max(self.min_story_lines, math.ceil(0.4 * whole)))
-        # a cut whose balanced columns alone are deeper than the room is not set to learn
-        # that it does not fit (the natural depth is never above the balanced depth)
-        frame = self._frame(p, span, 0.0, lead_cols)
-        sums, first = g.height_sums, p.items[0] if p.items else 0
-        one_run = bool(p.items) and p.items[-1] - first + 1 == len(p.items)
-
-        def too_deep(keep: int) -> bool:
-            total = sums[first + keep] - sums[first] - 1e-6  # never above the true sum
-            lines = least_lines(total, frame, g.pitch)
-            return frame.head_height + lines * g.pitch > room + EPS + 1e-6
-
+        lead = self.lead_options(p, span)[0] if lead_cols is None else lead_cols
+        ends, bounds, depths = self._trim_table(p, span, lead)
         best = None
         lo, hi = 0, len(ends) - 1
         while lo <= hi:  # natural depth grows with what is kept
             mid = (lo + hi) // 2
-            if one_run and too_deep(ends[mid]):
+            if bounds[mid] > room + EPS + 1e-6:
                 hi = mid - 1
                 continue
-            cut = self._cut(p, ends[mid])
-            if self.natural(cut, span, lead_cols) <= room + EPS:
-                best, lo = cut, mid + 1
+            depth = depths[mid]
+            if depth is None:
+                depth = depths[mid] = self.natural(self._cut(p, ends[mid]), span, lead)
+            if depth <= room + EPS:
+                best, lo = mid, mid + 1
             else:
                 hi = mid - 1
-        return best if best is not None and best.lines >= least else None
+        if best is None:
+            return None
+        cut = self._cut(p, ends[best])
+        return cut if cut.lines >= least else None
+
+    def _trim_table(self, p: Pending, span: int,
+                    lead: int) -> tuple[list[int], list[float], list[float | None]]:
+        """For each place the story may be cut: how many items it keeps, a depth its
+        natural depth is never below (the balanced columns: a cut deeper than the room
+        is not set to learn that it does not fit), and its natural depth once asked."""
+        key = (id(p.measure), p.part, p.run, span, lead, self._growth(p, lead))
+        if key not in self._tables:
+            g = p.measure.galley
+            ends = self._cut_points(p)
+            frame = self._frame(p, span, 0.0, lead)
+            first = p.items[0] if p.items else 0
+            bounds = [0.0] * len(ends)  # (no bound for a story that is not one run)
+            if p.items and p.items[-1] - first + 1 == len(p.items):
+                sums = g.height_sums
+                bounds = [frame.head_height + g.pitch * least_lines(
+                    sums[first + keep] - sums[first] - 1e-6,  # never above the true sum
+                    frame, g.pitch) for keep in ends]
+            self._tables[key] = ends, bounds, [None] * len(ends)
+        return self._tables[key]
 
     def _cut_points(self, p: Pending) -> list[int]:
         key = (id(p.measure), p.run)
