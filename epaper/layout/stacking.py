@@ -240,9 +240,10 @@ class StackPlanner:
 
     def _content(self, p: Pending) -> tuple[object, ...]:
         """What a stack search sees of a waiting story."""
-        return (id(p.measure), p.part, p.run, self._growth(p, max(self.lead_options(p, 1))))
+        photo = not p.part and p.measure.parts.lead is not None  # a lead photo above it
+        return (id(p.measure), p.part, p.run, self._growth(p, photo))
 
-    def _growth(self, p: Pending, lead_cols: int) -> float:
+    def _growth(self, p: Pending, lead_cols: int | bool) -> float:
         """How much taller the story's lead photo is set, where it has one above its text
         (what else is set does not depend on the desk's photo growth)."""
         return self.photo_growth.get(p.measure.article.section, 0.0) if lead_cols else 0.0
@@ -260,7 +261,7 @@ class StackPlanner:
         beam: list[StackPlan] = [StackPlan(space.y, (), frozenset(), 0.0, False)]
         finished: list[StackPlan] = []
         options: dict[int, list[_Option]] = {}
-        trims: dict[tuple[int, int, int], Pending | None] = {}
+        trims: dict[tuple[int, int, int], tuple[Pending, float, float, float] | None] = {}
 
         def options_of(p: Pending) -> list[_Option]:
             found = options.get(id(p))
@@ -268,8 +269,19 @@ class StackPlanner:
                 found = options[id(p)] = self._options(p, span)
             return found
 
+        bottom, small = space.bottom, absorbable + gap
+        ids = [id(q) for q in queue]
+
         def hole_cost(y: float, growable: float) -> float:
-            return self._hole_cost(space, y, growable, pitch, absorbable)
+            """Lines left empty at the foot of the space (a few can be feathered away,
+            more taken up by a photo across the whole story above: lead photos may be
+            cropped taller in the stack's justification, ``growable`` points of them)."""
+            hole = max(0.0, bottom - y)
+            if hole <= small:
+                return hole / pitch * 0.2
+            if hole <= growable + absorbable:
+                return hole / pitch * 0.1
+            return hole / pitch
 
         while beam:
             # candidates: (rank, plan, pending, depth, lead, y, cost, closed, jumps,
@@ -289,7 +301,8 @@ class StackPlanner:
                 kind = slot.kind if slot else "story"
                 jumps = slot.jumps if slot else (slots[-1].jumps if slots else True)
                 lead_here = lead_first and k == 0
-                index = [k for k, q in enumerate(queue) if id(q) not in plan.used]
+                used = plan.used
+                index = [k for k, i in enumerate(ids) if i not in used]
                 waiting = [queue[k] for k in index]
                 if kind == "briefs":
                     reach = len(queue)  # the shortest of all
@@ -325,17 +338,15 @@ class StackPlanner:
                         if o.trim:
                             lines = math.floor((room - o.head + EPS) / o.pitch)
                             key = (id(p), o.lead, lines)
-                            if key in trims:
-                                cut = trims[key]
-                            else:
-                                cut = trims[key] = self.trim_to(p, span, o.lead, room)
-                            if cut is None:
+                            trimmed = trims.get(key, False)
+                            if trimmed is False:
+                                trimmed = trims[key] = self._trimmed(p, span, o.lead, room)
+                            if trimmed is None:
                                 continue
-                            depth, cut_waste = self._natural_frame(cut, span, o.lead)
-                            lost = p.lines - cut.lines
+                            cut, depth, lost, cut_waste = trimmed
                             y = plan.y + depth + gap
                             growable = plan.growable + o.growable
-                            total = cost + 1.0 + 0.5 * lost / span + cut_waste
+                            total = cost + 1.0 + lost + cut_waste
                             grown.append((total + hole_cost(y, growable), plan, cut, None,
                                           o.lead, y, total, False, plan.jumps, growable,
                                           ("trimmed", p)))
@@ -350,6 +361,16 @@ class StackPlanner:
             pl.cost + hole_cost(pl.y, pl.growable)
             + (0 if len(pl.steps) or not queue else 1000)))
         return list(best.steps), reach
+
+    def _trimmed(self, p: Pending, span: int, lead: int,
+                 room: float) -> tuple[Pending, float, float, float] | None:
+        """The story trimmed to ``room`` (``trim_to``), with its depth, what the cut costs
+        the stack search (lines lost over the span, halved) and its waste."""
+        cut = self.trim_to(p, span, lead, room)
+        if cut is None:
+            return None
+        depth, waste = self._natural_frame(cut, span, lead)
+        return cut, depth, 0.5 * (p.lines - cut.lines) / span, waste
 
     def _options(self, p: Pending, span: int) -> list[_Option]:
         """How the story may be set at ``span``: each lead photo width, with what the stack
@@ -386,18 +407,6 @@ class StackPlanner:
         dropped = source.items[len(p.items):]
         return (f"trimmed to fit: {paragraphs_in(p.measure.galley, dropped)}"
                 " paragraphs cut from the end" + photo)
-
-    def _hole_cost(self, space: Space, y: float, growable: float, pitch: float,
-                   absorbable: float) -> float:
-        """Lines left empty at the foot of the space (a few can be feathered away, more
-        taken up by a photo across the whole story above: lead photos may be cropped
-        taller in the stack's justification, ``growable`` points of them)."""
-        hole = max(0.0, space.bottom - y)
-        if hole <= absorbable + self.grid.row_gap:
-            return hole / pitch * 0.2
-        if hole <= growable + absorbable:
-            return hole / pitch * 0.1
-        return hole / pitch
 
 
 @dataclass(frozen=True)
