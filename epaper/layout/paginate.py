@@ -72,6 +72,7 @@ class Paginator(StackPlanner):
         self._placed: dict[tuple[object, ...], tuple[StoryFrame, Fit, tuple[float, ...]]] = {}
         self._ends = {}
         self._tables = {}
+        self._option_cache = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from epaper.layout.fit import EPS, Fit, FitRules, cut_for_jump, fit_subset
 from epaper.layout.galley import Galley
@@ -34,6 +34,7 @@ class StackPlanner:
     _cuts: dict[tuple[int, int], Pending]
     _trims: dict[tuple[object, ...], Pending | None]
     _ends: dict[tuple[int, tuple[int, int]], list[int]]  # where a waiting story may be cut
+    _option_cache: dict[tuple[object, ...], list[_Option]]
     _tables: dict[tuple[object, ...], tuple[list[int], list[float], list[float | None]]]
     # where a stack search ran → (the queue it looked at, all of it?, its steps by queue index)
     _stacks: dict[tuple[object, ...], list[tuple[list[tuple[object, ...]], bool,
@@ -261,7 +262,6 @@ class StackPlanner:
         beam: list[StackPlan] = [StackPlan(space.y, (), frozenset(), 0.0, False)]
         finished: list[StackPlan] = []
         options: dict[int, list[_Option]] = {}
-        trims: dict[tuple[int, int, int], tuple[Pending, float, float, float] | None] = {}
 
         def options_of(p: Pending) -> list[_Option]:
             found = options.get(id(p))
@@ -337,13 +337,13 @@ class StackPlanner:
                                           growable, ("jumps", jumped)))
                         if o.trim:
                             lines = math.floor((room - o.head + EPS) / o.pitch)
-                            key = (id(p), o.lead, lines)
-                            trimmed = trims.get(key, False)
+                            trimmed = o.trims.get(lines, False)
                             if trimmed is False:
-                                trimmed = trims[key] = self._trimmed(p, span, o.lead, room)
+                                trimmed = o.trims[lines] = self._trimmed(p, span, o.lead, room)
                             if trimmed is None:
                                 continue
-                            cut, depth, lost, cut_waste = trimmed
+                            keep, depth, lost, cut_waste = trimmed
+                            cut = self._cut(p, keep)
                             y = plan.y + depth + gap
                             growable = plan.growable + o.growable
                             total = cost + 1.0 + lost + cut_waste
@@ -363,18 +363,25 @@ class StackPlanner:
         return list(best.steps), reach
 
     def _trimmed(self, p: Pending, span: int, lead: int,
-                 room: float) -> tuple[Pending, float, float, float] | None:
-        """The story trimmed to ``room`` (``trim_to``), with its depth, what the cut costs
-        the stack search (lines lost over the span, halved) and its waste."""
+                 room: float) -> tuple[int, float, float, float] | None:
+        """The story trimmed to ``room`` (``trim_to``): the items it keeps, its depth, what
+        the cut costs the stack search (lines lost over the span, halved) and its waste."""
         cut = self.trim_to(p, span, lead, room)
         if cut is None:
             return None
         depth, waste = self._natural_frame(cut, span, lead)
-        return cut, depth, 0.5 * (p.lines - cut.lines) / span, waste
+        return len(cut.items), depth, 0.5 * (p.lines - cut.lines) / span, waste
 
     def _options(self, p: Pending, span: int) -> list[_Option]:
         """How the story may be set at ``span``: each lead photo width, with what the stack
-        search asks of it."""
+        search asks of it (the same for every waiting story with the same content)."""
+        photo = not p.part and p.measure.parts.lead is not None
+        key = (id(p.measure), p.part, p.run, span, self._growth(p, photo))
+        if key not in self._option_cache:
+            self._option_cache[key] = self._new_options(p, span)
+        return self._option_cache[key]
+
+    def _new_options(self, p: Pending, span: int) -> list[_Option]:
         leads = self.lead_options(p, span)
         m = p.measure
         head = (m.heads if p.part == 0 else m.jump_heads)[span]
@@ -423,3 +430,5 @@ class _Option:
     head: float
     pitch: float
     growable: float  # how much its lead photo may grow, over the stack's width
+    # body lines of room → how it trims to them: (items kept, depth, cost, waste) or None
+    trims: dict[int, tuple[int, float, float, float] | None] = field(default_factory=dict)
