@@ -73,6 +73,7 @@ class Paginator(StackPlanner):
         self._ends = {}
         self._tables = {}
         self._option_cache = {}
+        self._empties: dict[tuple[object, ...], tuple[StoryFrame, Fit, float]] = {}
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold
@@ -244,9 +245,17 @@ class Paginator(StackPlanner):
     def fill_ratio(self, page: Page) -> float:
         """Share of the page's story area covered by set stories (head, photo, lines)."""
         area = page.story_area - sum(r.width * self.grid.row_gap for r in page.rules)
-        filled = sum(f.frame.width * f.frame.depth
-                     - f.empty_area(self._measures_by_slug[f.slug]) for f in page.fragments)
+        filled = sum(f.frame.width * f.frame.depth - self._empty(f) for f in page.fragments)
         return filled / area if area > 0 else 0.0
+
+    def _empty(self, f: Fragment) -> float:
+        """``f.empty_area``, remembered for the frame and fit it has (trials ask again)."""
+        key = (id(f.frame), id(f.fit), f.feather, f.jumps)
+        found = self._empties.get(key)
+        if found is None or found[0] is not f.frame or found[1] is not f.fit:
+            found = self._empties[key] = (f.frame, f.fit,
+                                          f.empty_area(self._measures_by_slug[f.slug]))
+        return found[2]
 
     def _advance(self, page: Page, space: Space, fragment: Fragment | None) -> None:
         """Move the space's top below a fragment just placed in it (and its hairline)."""
