@@ -197,15 +197,22 @@ class Pending:
     origin: Pending | None = None
 
     @property
+    def one_run(self) -> bool:
+        """Are the items one run of the galley (no float left behind between them)?"""
+        items = self.items
+        return bool(items) and items[-1] - items[0] + 1 == len(items)
+
+    @property
     def lines(self) -> int:
         items = self.items
-        if items and items[-1] - items[0] + 1 == len(items):  # one run of the galley
+        if self.one_run:
             counts = self.measure.galley.line_counts
             return counts[items[-1] + 1] - counts[items[0]]
         return sum(1 for i in items if isinstance(self.measure.galley.items[i], Line))
 
     @property
-    def run(self) -> tuple[int, int]:
-        """(first item, count): the items as a key (they are one run of the galley)."""
-        return (self.items[0] if self.items else -1, len(self.items))
+    def run(self) -> tuple[int, ...]:
+        """The items as a key: (first item, count) when they are one run of the galley
+        (nearly always), else all of them (a rest with a float left behind)."""
+        return (self.items[0], len(self.items)) if self.one_run else self.items
 

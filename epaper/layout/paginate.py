@@ -16,6 +16,7 @@ from epaper.layout.fit import EPS, Fit, FitRules, feathering
 from epaper.layout.grid import Layout
 from epaper.layout.justify import justify_stack
 from epaper.layout.measured import StoryMeasure
+from epaper.layout.memo import Memo
 from epaper.layout.newshole import BookedAd, ad_rect, carve, news_top
 from epaper.layout.pagemodel import (
     Filler,
@@ -63,17 +64,8 @@ class Paginator(StackPlanner):
         for ad in ads:
             self.ads.setdefault(ad.page, []).append(ad)
         self._derived: dict[tuple[str, str], PageTemplate] = {}
-        self._natural: dict[tuple[str, tuple[int, int], int, int, int, float],
-                            tuple[float, float]] = {}
         self.photo_growth: dict[str, float] = {}
-        self._cuts: dict[tuple[int, int], Pending] = {}
-        self._trims: dict[tuple[object, ...], Pending | None] = {}
-        self._stacks = {}
-        self._placed: dict[tuple[object, ...], tuple[StoryFrame, Fit, tuple[float, ...]]] = {}
-        self._ends = {}
-        self._tables = {}
-        self._option_cache = {}
-        self._empties: dict[tuple[object, ...], tuple[StoryFrame, Fit, float]] = {}
+        self.memo = Memo()
         self._measures_by_slug: dict[str, StoryMeasure] = {}
         self.precut: dict[str, int] = {}  # slug → galley items kept: the desk's cuts
         self.spared: set[str] = set()  # sections the desk cut to a page fewer: they hold
@@ -143,17 +135,15 @@ class Paginator(StackPlanner):
              lead_cols: int | None) -> tuple[StoryFrame, Fit, tuple[float, ...]]:
         """``set_in`` and the fragment's feathering, remembered: the desk's trials set the
         same story in the same frame over and over."""
-        items = p.items
-        key = (id(p.measure), p.part, p.run if items and items[-1] - items[0] + 1 == len(items)
-               else items, span, depth, may_jump, lead_cols,
-               self._growth(p, self.lead_options(p, span)[0] if lead_cols is None
-                            else lead_cols))
-        if key not in self._placed:
+        lead = self.lead_options(p, span)[0] if lead_cols is None else lead_cols
+        key = (id(p.measure), p.part, p.run, span, depth, may_jump, lead_cols,
+               self._growth(p, lead))
+        if key not in self.memo.placed:
             frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
-            self._placed[key] = frame, fit, feathering(
+            self.memo.placed[key] = frame, fit, feathering(
                 fit, p.measure.galley, bool(fit.overset) and may_jump,
                 self.layout.pages.feather_lines)
-        return self._placed[key]
+        return self.memo.placed[key]
 
     def fill_stack(self, page: Page, stack: Stack, queue: list[Pending],
                    continuations: list[Pending], lead_first: bool, whole_only: bool) -> None:
@@ -251,9 +241,9 @@ class Paginator(StackPlanner):
     def _empty(self, f: Fragment) -> float:
         """``f.empty_area``, remembered for the frame and fit it has (trials ask again)."""
         key = (id(f.frame), id(f.fit), f.feather, f.jumps)
-        found = self._empties.get(key)
+        found = self.memo.empties.get(key)
         if found is None or found[0] is not f.frame or found[1] is not f.fit:
-            found = self._empties[key] = (f.frame, f.fit,
+            found = self.memo.empties[key] = (f.frame, f.fit,
                                           f.empty_area(self._measures_by_slug[f.slug]))
         return found[2]
 

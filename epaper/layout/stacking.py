@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from epaper.layout.fit import EPS, Fit, FitRules, cut_for_jump, fit_subset
 from epaper.layout.galley import Galley
 from epaper.layout.grid import Layout
 from epaper.layout.justify import PHOTO_GROWTH
+from epaper.layout.memo import Memo, Option
 from epaper.layout.pagemodel import Pending, Space, StackPlan, Step
 from epaper.layout.rules import HouseRules
 from epaper.layout.story import StoryFrame, frame_for, least_lines, natural_fit
@@ -29,17 +29,8 @@ class StackPlanner:
     rules: FitRules
     house: HouseRules
     min_story_lines: int
-    _natural: dict[tuple[str, tuple[int, int], int, int, int, float], tuple[float, float]]
     photo_growth: dict[str, float]  # section → how much taller its lead photos are set
-    _cuts: dict[tuple[int, int], Pending]
-    _trims: dict[tuple[object, ...], Pending | None]
-    _ends: dict[tuple[int, tuple[int, int]], list[int]]  # where a waiting story may be cut
-    _option_cache: dict[tuple[object, ...], list[_Option]]
-    _tables: dict[tuple[object, ...], tuple[list[int], list[float], list[float | None]]]
-    # where a stack search ran → (the queue it looked at, all of it?, its steps by queue index)
-    _stacks: dict[tuple[object, ...], list[tuple[list[tuple[object, ...]], bool,
-                                                 tuple[tuple[int, int | None, float | None,
-                                                             int, str], ...]]]]
+    memo: Memo
 
     # -- setting one fragment --------------------------------------------------------------
 
@@ -77,17 +68,16 @@ class StackPlanner:
         if lead_cols is None:
             lead_cols = self.lead_options(p, span)[0]
         key = (p.measure.slug, p.run, p.part, span, lead_cols, self._growth(p, lead_cols))
-        if key not in self._natural:
+        if key not in self.memo.natural:
             g = p.measure.galley
             items = p.items
-            sub = Galley(g.items[items[0]:items[-1] + 1]
-                         if items and items[-1] - items[0] + 1 == len(items)  # one run
+            sub = Galley(g.items[items[0]:items[-1] + 1] if p.one_run
                          else tuple(g.items[i] for i in items), g.pitch)
             frame, fit = natural_fit(sub, self._frame(p, span, 0.0, lead_cols), self.rules)
             empty = sum((r.height - fit.used(sub, c)) * r.width
                         for c, r in enumerate(frame.column_rects()))
-            self._natural[key] = (frame.depth, empty / (frame.width * g.pitch))
-        return self._natural[key]
+            self.memo.natural[key] = (frame.depth, empty / (frame.width * g.pitch))
+        return self.memo.natural[key]
 
     def lines_before(self, p: Pending, span: int, lead_cols: int | None, room: float) -> int:
         """Body lines a frame of depth ``room`` holds (what stays before a jump)."""
@@ -118,7 +108,6 @@ class StackPlanner:
             fit = cut_for_jump(fit, g, self.min_jump_lines, self.rules.orphans)
         return frame, fit
 
-
     def may_trim(self, p: Pending) -> bool:
         """May the story be cut at a paragraph end (house rule and front matter)?"""
         return self.house.may_trim(p.measure.article.trim)
@@ -137,10 +126,10 @@ class StackPlanner:
         key = (p.measure.slug, p.part, p.run, span, lead_cols, lines, brief,
                self._growth(p, self.lead_options(p, span)[0] if lead_cols is None
                             else lead_cols))
-        if key in self._trims:
-            found = self._trims[key]
+        if key in self.memo.trims:
+            found = self.memo.trims[key]
             return None if found is None else self._cut(p, len(found.items))
-        self._trims[key] = best = self._trim_to(p, span, lead_cols, room, brief)
+        self.memo.trims[key] = best = self._trim_to(p, span, lead_cols, room, brief)
         return best
 
     def _trim_to(self, p: Pending, span: int, lead_cols: int | None,
@@ -176,32 +165,32 @@ class StackPlanner:
         natural depth is never below (the balanced columns: a cut deeper than the room
         is not set to learn that it does not fit), and its natural depth once asked."""
         key = (id(p.measure), p.part, p.run, span, lead, self._growth(p, lead))
-        if key not in self._tables:
+        if key not in self.memo.tables:
             g = p.measure.galley
             ends = self._cut_points(p)
             frame = self._frame(p, span, 0.0, lead)
             first = p.items[0] if p.items else 0
             bounds = [0.0] * len(ends)  # (no bound for a story that is not one run)
-            if p.items and p.items[-1] - first + 1 == len(p.items):
+            if p.one_run:
                 sums = g.height_sums
                 bounds = [frame.head_height + g.pitch * least_lines(
                     sums[first + keep] - sums[first] - 1e-6,  # never above the true sum
                     frame, g.pitch) for keep in ends]
-            self._tables[key] = ends, bounds, [None] * len(ends)
-        return self._tables[key]
+            self.memo.tables[key] = ends, bounds, [None] * len(ends)
+        return self.memo.tables[key]
 
     def _cut_points(self, p: Pending) -> list[int]:
         key = (id(p.measure), p.run)
-        if key not in self._ends:
-            self._ends[key] = cut_points(p.measure.galley, p.items)
-        return self._ends[key]
+        if key not in self.memo.ends:
+            self.memo.ends[key] = cut_points(p.measure.galley, p.items)
+        return self.memo.ends[key]
 
     def _cut(self, p: Pending, keep: int) -> Pending:
         key = (id(p), keep)
-        if key not in self._cuts:
-            self._cuts[key] = Pending(p.measure, p.items[:keep], p.part, p.from_page,
-                                      p.from_fragment, origin=p.origin or p)
-        return self._cuts[key]
+        if key not in self.memo.cuts:
+            self.memo.cuts[key] = Pending(p.measure, p.items[:keep], p.part, p.from_page,
+                                          p.from_fragment, origin=p.origin or p)
+        return self.memo.cuts[key]
 
     def plan_stack(self, space: Space, slots: Sequence[Slot], queue: list[Pending],
                    lead_first: bool, whole_only: bool, may_jump: bool = True,
@@ -219,7 +208,7 @@ class StackPlanner:
         where = (space.y, space.bottom, space.span, tuple(slots), lead_first, whole_only,
                  may_jump, jumps_left)
         contents = [self._content(q) for q in queue]
-        for seen, whole, found in self._stacks.get(where, ()):
+        for seen, whole, found in self.memo.stacks.get(where, ()):
             if (len(contents) == len(seen) if whole else len(contents) >= len(seen)) and \
                     contents[:len(seen)] == seen:
                 return [Step(self._cut(queue[k], keep) if keep is not None else queue[k],
@@ -235,7 +224,7 @@ class StackPlanner:
                 and q.part == p.part and q.items[:len(p.items)] == p.items)
             found.append((k, None if p is queue[k] else len(p.items), step.depth,
                           step.lead_cols, step.how))
-        self._stacks.setdefault(where, []).append(
+        self.memo.stacks.setdefault(where, []).append(
             (contents[:reach], reach >= len(queue), tuple(found)))
         return steps
 
@@ -261,9 +250,9 @@ class StackPlanner:
         absorbable = self.layout.pages.feather_lines * pitch
         beam: list[StackPlan] = [StackPlan(space.y, (), frozenset(), 0.0, False)]
         finished: list[StackPlan] = []
-        options: dict[int, list[_Option]] = {}
+        options: dict[int, list[Option]] = {}
 
-        def options_of(p: Pending) -> list[_Option]:
+        def options_of(p: Pending) -> list[Option]:
             found = options.get(id(p))
             if found is None:
                 found = options[id(p)] = self._options(p, span)
@@ -372,16 +361,16 @@ class StackPlanner:
         depth, waste = self._natural_frame(cut, span, lead)
         return len(cut.items), depth, 0.5 * (p.lines - cut.lines) / span, waste
 
-    def _options(self, p: Pending, span: int) -> list[_Option]:
+    def _options(self, p: Pending, span: int) -> list[Option]:
         """How the story may be set at ``span``: each lead photo width, with what the stack
         search asks of it (the same for every waiting story with the same content)."""
         photo = not p.part and p.measure.parts.lead is not None
         key = (id(p.measure), p.part, p.run, span, self._growth(p, photo))
-        if key not in self._option_cache:
-            self._option_cache[key] = self._new_options(p, span)
-        return self._option_cache[key]
+        if key not in self.memo.options:
+            self.memo.options[key] = self._new_options(p, span)
+        return self.memo.options[key]
 
-    def _new_options(self, p: Pending, span: int) -> list[_Option]:
+    def _new_options(self, p: Pending, span: int) -> list[Option]:
         leads = self.lead_options(p, span)
         m = p.measure
         head = (m.heads if p.part == 0 else m.jump_heads)[span]
@@ -389,7 +378,7 @@ class StackPlanner:
         for lead in leads:
             natural, waste = self._natural_frame(p, span, lead)
             frame = self._frame(p, span, 0.0, lead)
-            out.append(_Option(
+            out.append(Option(
                 lead, natural, waste, lead != leads[0], self.may_trim(p),
                 self.min_depth(p, span, lead), tuple(r.y for r in frame.column_rects()),
                 head, m.galley.pitch,
@@ -414,21 +403,3 @@ class StackPlanner:
         dropped = source.items[len(p.items):]
         return (f"trimmed to fit: {paragraphs_in(p.measure.galley, dropped)}"
                 " paragraphs cut from the end" + photo)
-
-
-@dataclass(frozen=True)
-class _Option:
-    """A way to set a waiting story at a span, as the stack search weighs it."""
-
-    lead: int  # lead photo width in columns (0: none above the text)
-    natural: float  # depth when set whole
-    waste: float  # blank column feet when set whole, in body lines
-    other: bool  # not the photo width the layout prefers
-    trim: bool  # may be cut at a paragraph end
-    min_depth: float  # the least depth worth starting it in
-    tops: tuple[float, ...]  # where its text columns start below the frame's top
-    head: float
-    pitch: float
-    growable: float  # how much its lead photo may grow, over the stack's width
-    # body lines of room → how it trims to them: (items kept, depth, cost, waste) or None
-    trims: dict[int, tuple[int, float, float, float] | None] = field(default_factory=dict)
