@@ -147,3 +147,57 @@ def test_bad_rules_are_named(tmp_path: Path) -> None:
         build(folder, tmp_path / "out", jobs=1)
     text = "\n".join(str(p) for p in exc.value.problems)
     assert "fill must be a share" in text and "trim 'words' is not known" in text, text
+
+
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """A memo table that never answers from memory: every lookup is a miss."""
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def get(self, key: object, default: object = None) -> object:
+        return default
+
+
+def _page_model(pages) -> list:  # type: ignore[no-untyped-def]
+    """What the desk decided, in comparable form: every fragment, filler and cut."""
+    return [[(p.label, p.template.name, [(f.slug, f.part, f.slot, f.x, f.y, f.frame, f.fit,
+                                          f.feather, f.jump_to, f.continues, f.why)
+                                         for f in p.fragments],
+              [f.rect for f in p.fillers], sorted(p.trims.items())) for p in pages.pages],
+            pages.held, sorted(pages.trims.items())]
+
+
+@pytest.mark.slow
+def test_the_paginators_memory_changes_no_page(tmp_path: Path) -> None:
+    """The desk's trials share stack searches, placements and depths through the
+    paginator's memo; laying the edition out again with a memo that never remembers must
+    give exactly the same pages (a memo key that misses what a result depends on fails)."""
+    from epaper.edition.booking import booked_ads, house_rules, page_plan
+    from epaper.edition.build import _sections
+    from epaper.edition.inputs import read_edition
+    from epaper.edition.measure import measure_stories
+    from epaper.layout.memo import Memo
+    from epaper.layout.paginate import PageSpec, Paginator
+
+    folder = edition(tmp_path / "ed", 60, "", ADS[:2])
+    inputs = read_edition(folder, None, None, skip=[])
+    config, maker = inputs.config, inputs.maker
+    measures, _ = measure_stories(maker.typesetter, inputs.articles, sorted(maker.spans()),
+                                  [folder / "articles", folder], folder, 2, None, [],
+                                  lambda done, total: None)
+    models = []
+    for memo in (Memo(), Memo(**{name: _Forgetful() for name in vars(Memo())})):
+        sections = _sections(config, measures, [])
+        booked, _ = booked_ads(config, folder, maker.layout, sections, maker.templates)
+        paginator = Paginator(maker.layout, maker.templates, house_rules(config, maker.layout),
+                              booked, True)
+        paginator.memo = memo
+        explicit = [PageSpec(p.section, p.template, dict(p.slots)) for p in config.pages]
+        models.append(_page_model(paginator.paginate(sections, measures, explicit,
+                                                     page_plan(config))))
+    remembered, recomputed = models
+    assert len(remembered[0]) == len(recomputed[0]), "page count differs"
+    for a, b in zip(remembered[0], recomputed[0], strict=True):
+        assert a == b, f"page {a[0]} differs with the memo"
+    assert remembered[1:] == recomputed[1:], "holds or trims differ with the memo"
