@@ -39,6 +39,10 @@ class Option:
     # body lines of room → how it trims to them: (items kept, depth, cost, waste) or None
     trims: dict[int, tuple[int, float, float, float] | None] = field(default_factory=dict)
 
+    def lines_before(self, room: float) -> int:
+        """Body lines a frame of depth ``room`` holds (what stays before a jump)."""
+        return sum(int(max(0.0, room - top) // self.pitch) for top in self.tops)
+
 
 @dataclass
 class Memo:

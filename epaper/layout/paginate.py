@@ -135,9 +135,8 @@ class Paginator(StackPlanner):
              lead_cols: int | None) -> tuple[StoryFrame, Fit, tuple[float, ...]]:
         """``set_in`` and the fragment's feathering, remembered: the desk's trials set the
         same story in the same frame over and over."""
-        lead = self.lead_options(p, span)[0] if lead_cols is None else lead_cols
         key = (id(p.measure), p.part, p.run, span, depth, may_jump, lead_cols,
-               self._growth(p, lead))
+               self._growth(p, self._lead(p, span, lead_cols)))
         if key not in self.memo.placed:
             frame, fit = self.set_in(p, span, depth, may_jump, lead_cols)
             self.memo.placed[key] = frame, fit, feathering(

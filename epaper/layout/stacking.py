@@ -44,12 +44,15 @@ class StackPlanner:
             return [default]
         return [default] + [c for c in range(span, 0, -1) if c != default]
 
+    def _lead(self, p: Pending, span: int, lead_cols: int | None) -> int:
+        """The lead photo width asked for, or by default the layout's."""
+        return self.lead_options(p, span)[0] if lead_cols is None else lead_cols
+
     def _frame(self, p: Pending, span: int, depth: float,
                lead_cols: int | None = None) -> StoryFrame:
         m = p.measure
         head = m.heads[span] if p.part == 0 else m.jump_heads[span]
-        if lead_cols is None:
-            lead_cols = self.lead_options(p, span)[0]
+        lead_cols = self._lead(p, span, lead_cols)
         lead = m.leads[lead_cols] * (1 + self.photo_growth.get(m.article.section, 0.0)) \
             if lead_cols else 0.0
         return frame_for(self.grid, span, head, lead_cols, lead, depth)
@@ -58,15 +61,11 @@ class StackPlanner:
         """The depth at which the story (or its rest) sets completely at ``span``."""
         return self._natural_frame(p, span, lead_cols)[0]
 
-    def waste(self, p: Pending, span: int, lead_cols: int | None = None) -> float:
-        """Empty area at the foot of the columns when set whole, in body lines of the
-        story's width."""
-        return self._natural_frame(p, span, lead_cols)[1]
-
     def _natural_frame(self, p: Pending, span: int,
                        lead_cols: int | None) -> tuple[float, float]:
-        if lead_cols is None:
-            lead_cols = self.lead_options(p, span)[0]
+        """The natural depth, and the empty area at the foot of the columns when set whole
+        in body lines of the story's width (its waste)."""
+        lead_cols = self._lead(p, span, lead_cols)
         key = (p.measure.slug, p.run, p.part, span, lead_cols, self._growth(p, lead_cols))
         if key not in self.memo.natural:
             g = p.measure.galley
@@ -78,11 +77,6 @@ class StackPlanner:
                         for c, r in enumerate(frame.column_rects()))
             self.memo.natural[key] = (frame.depth, empty / (frame.width * g.pitch))
         return self.memo.natural[key]
-
-    def lines_before(self, p: Pending, span: int, lead_cols: int | None, room: float) -> int:
-        """Body lines a frame of depth ``room`` holds (what stays before a jump)."""
-        frame = self._frame(p, span, room, lead_cols)
-        return sum(int(r.height // p.measure.galley.pitch) for r in frame.column_rects())
 
     def min_depth(self, p: Pending, span: int, lead_cols: int | None = None) -> float:
         """The least depth worth starting the story (or a continuation) in: its head and
@@ -124,8 +118,7 @@ class StackPlanner:
         head = (p.measure.heads if p.part == 0 else p.measure.jump_heads)[span]
         lines = math.floor((room - head + EPS) / p.measure.galley.pitch)
         key = (p.measure.slug, p.part, p.run, span, lead_cols, lines, brief,
-               self._growth(p, self.lead_options(p, span)[0] if lead_cols is None
-                            else lead_cols))
+               self._growth(p, self._lead(p, span, lead_cols)))
         if key in self.memo.trims:
             found = self.memo.trims[key]
             return None if found is None else self._cut(p, len(found.items))
@@ -138,7 +131,7 @@ class StackPlanner:
         whole = g.text_lines  # 40 % of the story as written, not as cut
         least = 1 if p.part else (self.min_story_lines if brief else
                                   max(self.min_story_lines, math.ceil(0.4 * whole)))
-        lead = self.lead_options(p, span)[0] if lead_cols is None else lead_cols
+        lead = self._lead(p, span, lead_cols)
         ends, bounds, depths = self._trim_table(p, span, lead)
         best = None
         lo, hi = 0, len(ends) - 1
@@ -316,8 +309,7 @@ class StackPlanner:
                         jumped = (o.natural - room) / o.pitch * span
                         if may_jump_here and (may_jump or not o.trim) and \
                                 o.min_depth <= room + EPS and \
-                                sum(int(max(0.0, room - top) // o.pitch) for top in o.tops) \
-                                >= self.house.min_lines_before_jump and \
+                                o.lines_before(room) >= self.house.min_lines_before_jump and \
                                 (jumped >= self.min_jump_lines or (lead_here and not o.trim)):
                             y = plan.y + room + gap
                             growable = plan.growable + o.growable
@@ -364,8 +356,7 @@ class StackPlanner:
     def _options(self, p: Pending, span: int) -> list[Option]:
         """How the story may be set at ``span``: each lead photo width, with what the stack
         search asks of it (the same for every waiting story with the same content)."""
-        photo = not p.part and p.measure.parts.lead is not None
-        key = (id(p.measure), p.part, p.run, span, self._growth(p, photo))
+        key = (*self._content(p), span)
         if key not in self.memo.options:
             self.memo.options[key] = self._new_options(p, span)
         return self.memo.options[key]
@@ -380,7 +371,7 @@ class StackPlanner:
             frame = self._frame(p, span, 0.0, lead)
             out.append(Option(
                 lead, natural, waste, lead != leads[0], self.may_trim(p),
-                self.min_depth(p, span, lead), tuple(r.y for r in frame.column_rects()),
+                self.min_depth(p, span, lead), tuple(frame.column_tops()),
                 head, m.galley.pitch,
                 PHOTO_GROWTH * m.leads.get(lead, 0.0) * lead / span
                 if lead and not p.part else 0.0))

@@ -52,17 +52,12 @@ class StoryFrame:
         return (self.columns - self.lead_columns) * (self.column_width + self.gutter)
 
     def column_rects(self) -> list[Rect]:
-        rects = []
-        first_under_lead = self.columns - self.lead_columns
-        for i in range(self.columns):
-            under = self.lead_columns and i >= first_under_lead
-            top = self.head_height + (self.lead_height if under else 0.0)
-            rects.append(Rect(i * (self.column_width + self.gutter), top, self.column_width,
-                              max(0.0, self.depth - top)))
-        return rects
+        return [Rect(i * (self.column_width + self.gutter), top, self.column_width,
+                     max(0.0, self.depth - top)) for i, top in enumerate(self.column_tops())]
 
     def column_tops(self) -> list[float]:
-        """Where each text column starts below the frame's top (as in ``column_rects``)."""
+        """Where each text column starts below the frame's top (under the lead photo, the
+        last columns start below it)."""
         first_under_lead = self.columns - self.lead_columns
         return [self.head_height + (self.lead_height if self.lead_columns and
                                     i >= first_under_lead else 0.0)
